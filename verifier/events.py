@@ -1,0 +1,176 @@
+"""The append-only, hash-chained event log and its audit.
+
+Each event's hash is SHA-256 over a canonical JSON encoding of its content and
+the previous event's hash, so changing, removing or reordering any past event
+breaks every link after it. ``prev_hash`` is unique: two writers can never
+append to the same head, so the chain cannot fork.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select, text
+from sqlalchemy.orm import Session
+
+from verifier.models import Event
+
+GENESIS_HASH = "0" * 64
+
+# Event kinds; stored as text, listed here so callers cannot misspell them.
+INSTITUTION_ADDED = "institution_added"
+ISSUED = "issued"
+REVOKED = "revoked"
+REISSUED = "reissued"
+KEY_CREATED = "key_created"
+KEY_ROTATED = "key_rotated"
+KEY_COMPROMISED = "key_compromised"
+
+# Any constant works; it names the one lock that serialises chain appends on PostgreSQL.
+_PG_CHAIN_LOCK = 0x76657269
+
+
+def canonical_json(value: Any) -> str:
+    """Deterministic JSON: sorted keys, no spaces, UTF-8 text kept as is."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def format_time(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def event_hash(
+    *,
+    seq: int,
+    occurred_at: dt.datetime,
+    kind: str,
+    subject: str | None,
+    actor: str,
+    payload: str,
+    prev_hash: str,
+) -> str:
+    content = canonical_json(
+        {
+            "seq": seq,
+            "occurred_at": format_time(occurred_at),
+            "kind": kind,
+            "subject": subject,
+            "actor": actor,
+            "payload": payload,
+            "prev_hash": prev_hash,
+        }
+    )
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    kind: str
+    subject: str | None
+    payload: Mapping[str, Any]
+
+
+def append(
+    session: Session, events: Sequence[NewEvent], *, actor: str, at: dt.datetime | None = None
+) -> None:
+    """Append events in order, in the caller's transaction."""
+    if not events:
+        return
+    moment = at or dt.datetime.now(dt.UTC)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_CHAIN_LOCK})
+    head = session.execute(
+        select(Event.seq, Event.hash).order_by(Event.seq.desc()).limit(1)
+    ).first()
+    seq, prev_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+    rows = []
+    for new in events:
+        seq += 1
+        payload = canonical_json(dict(new.payload))
+        digest = event_hash(
+            seq=seq,
+            occurred_at=moment,
+            kind=new.kind,
+            subject=new.subject,
+            actor=actor,
+            payload=payload,
+            prev_hash=prev_hash,
+        )
+        rows.append(
+            {
+                "seq": seq,
+                "occurred_at": moment,
+                "kind": new.kind,
+                "subject": new.subject,
+                "actor": actor,
+                "payload": payload,
+                "prev_hash": prev_hash,
+                "hash": digest,
+            }
+        )
+        prev_hash = digest
+    session.execute(insert(Event), rows)
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    seq: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"event {self.seq}: {self.problem}"
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    events_checked: int
+    head_hash: str
+    broken: BrokenLink | None
+
+    @property
+    def intact(self) -> bool:
+        return self.broken is None
+
+
+def _walk(session: Session) -> Iterator[Event]:
+    yield from session.scalars(select(Event).order_by(Event.seq).execution_options(yield_per=2000))
+
+
+def audit(session: Session) -> AuditReport:
+    """Re-walk the whole chain and report the first broken link."""
+    expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
+    for event in _walk(session):
+        if event.seq != expected_seq:
+            return AuditReport(
+                checked,
+                prev_hash,
+                BrokenLink(expected_seq, f"missing (the next event present is {event.seq})"),
+            )
+        if event.prev_hash != prev_hash:
+            return AuditReport(
+                checked,
+                prev_hash,
+                BrokenLink(event.seq, "prev_hash does not match the hash of the event before it"),
+            )
+        recomputed = event_hash(
+            seq=event.seq,
+            occurred_at=event.occurred_at,
+            kind=event.kind,
+            subject=event.subject,
+            actor=event.actor,
+            payload=event.payload,
+            prev_hash=event.prev_hash,
+        )
+        if recomputed != event.hash:
+            return AuditReport(
+                checked,
+                prev_hash,
+                BrokenLink(event.seq, "content does not match its hash (the event was altered)"),
+            )
+        prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
+    return AuditReport(checked, prev_hash, None)

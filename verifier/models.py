@@ -1,0 +1,201 @@
+"""Typed SQLAlchemy models: the registry is the source of truth.
+
+Tokens, QR codes and PDFs are derived from these rows; ``events`` is the
+append-only, hash-chained history of every state change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware UTC datetimes on every backend (SQLite has no time zones)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the registry; use UTC-aware datetimes")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+class DocumentType(enum.StrEnum):
+    DIPLOMA = "diploma"
+    TRANSCRIPT = "transcript"
+    CERTIFICATE = "certificate"
+
+
+class DocumentStatus(enum.StrEnum):
+    VALID = "valid"
+    REVOKED = "revoked"
+    SUPERSEDED = "superseded"
+
+
+class KeyStatus(enum.StrEnum):
+    ACTIVE = "active"
+    RETIRED = "retired"
+    COMPROMISED = "compromised"
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Institution(Base):
+    __tablename__ = "institutions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name_uz: Mapped[str] = mapped_column(String(300))
+    name_ru: Mapped[str | None] = mapped_column(String(300))
+    name_en: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    def name(self, language: str) -> str:
+        """The name in ``language`` (uz, ru, en), falling back to Uzbek, the official one."""
+        return {"ru": self.name_ru, "en": self.name_en}.get(language) or self.name_uz
+
+
+class Holder(Base):
+    """A person; ``identity_key`` folds spelling so one person is one row."""
+
+    __tablename__ = "holders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    identity_key: Mapped[str] = mapped_column(String(400), unique=True)
+    surname: Mapped[str] = mapped_column(String(100))
+    given_name: Mapped[str] = mapped_column(String(100))
+    patronymic: Mapped[str | None] = mapped_column(String(100))
+    birth_date: Mapped[dt.date] = mapped_column(Date)
+
+
+class Document(Base):
+    __tablename__ = "documents"
+    __table_args__ = (
+        CheckConstraint("type IN ('diploma', 'transcript', 'certificate')", name="type"),
+        CheckConstraint("status IN ('valid', 'revoked', 'superseded')", name="status"),
+        Index("ix_documents_institution_issue_date", "institution_id", "issue_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(16), unique=True)
+    type: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default=DocumentStatus.VALID.value)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    holder_id: Mapped[int] = mapped_column(ForeignKey("holders.id"), index=True)
+    # The name exactly as printed on this document (NFC); spellings may differ
+    # between a person's documents, so it is kept per document.
+    surname: Mapped[str] = mapped_column(String(100))
+    given_name: Mapped[str] = mapped_column(String(100))
+    patronymic: Mapped[str | None] = mapped_column(String(100))
+    surname_key: Mapped[str] = mapped_column(String(300))
+    name_key: Mapped[str] = mapped_column(String(400), index=True)
+    birth_date: Mapped[dt.date] = mapped_column(Date)
+    program_code: Mapped[str | None] = mapped_column(String(32))
+    program_name: Mapped[str | None] = mapped_column(String(300))
+    qualification: Mapped[str | None] = mapped_column(String(300))
+    study_form: Mapped[str | None] = mapped_column(String(40))
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    issue_date: Mapped[dt.date] = mapped_column(Date)
+    honors: Mapped[bool] = mapped_column(default=False)
+    diploma_number: Mapped[str | None] = mapped_column(String(16))
+    course_name: Mapped[str | None] = mapped_column(String(300))
+    hours: Mapped[int | None] = mapped_column(Integer)
+    grades_digest: Mapped[str | None] = mapped_column(String(64))
+    # SHA-256 of the normalised import record: re-running an import compares it
+    # to tell "already issued" from "same number, different data".
+    record_digest: Mapped[str] = mapped_column(String(64))
+    token: Mapped[str] = mapped_column(Text)
+    kid: Mapped[str] = mapped_column(String(16))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    revocation_reason: Mapped[str | None] = mapped_column(String(500))
+    superseded_by: Mapped[str | None] = mapped_column(String(16))
+    superseded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    institution: Mapped[Institution] = relationship(lazy="joined", innerjoin=True)
+    courses: Mapped[list[CourseLine]] = relationship(
+        order_by="CourseLine.position", lazy="selectin", cascade="all, delete-orphan"
+    )
+
+
+class CourseLine(Base):
+    """One line of a transcript's grade table, in printed order."""
+
+    __tablename__ = "course_lines"
+    __table_args__ = (UniqueConstraint("document_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    hours: Mapped[int] = mapped_column(Integer)
+    grade: Mapped[str] = mapped_column(String(16))
+
+
+class SigningKey(Base):
+    """Public half and life cycle of a signing key; the private half lives on disk."""
+
+    __tablename__ = "signing_keys"
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'retired', 'compromised')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kid: Mapped[str] = mapped_column(String(16), unique=True)
+    public_key: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    compromised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class Event(Base):
+    """Append-only history; ``hash`` covers this event's content and ``prev_hash``."""
+
+    __tablename__ = "events"
+
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str | None] = mapped_column(String(64), index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
