@@ -1,0 +1,311 @@
+"""Claims <-> compact JWS token, strict verification, and the QR URL.
+
+The token is what makes paper verifiable offline and forever, so parsing is
+deliberately narrow: size limits before any decoding, canonical base64url only,
+a closed set of header members and claims, no duplicate JSON keys. Anything
+unexpected raises; nothing here ever returns "not valid" as a value.
+See docs/token-format.md for the specification this module implements.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+from urllib.parse import urlsplit
+
+from joserfc import jws
+from joserfc.errors import JoseError
+
+from verifier.errors import BadSignature, MalformedNumber, MalformedToken
+from verifier.keys import KeyRing, PublicKey, Signer, b64url, b64url_decode
+from verifier.models import DocumentType
+from verifier.numbers import normalise_number
+
+FORMAT_VERSION = 1
+ACCEPTED_ALGORITHMS = ("Ed25519", "EdDSA")  # EdDSA: the pre-RFC 9864 name, same algorithm
+MAX_TOKEN_LENGTH = 1024
+MAX_HEADER_BYTES = 128
+MAX_PAYLOAD_BYTES = 768
+# Byte-mode capacity of a version 15 QR code at error correction M (ISO/IEC 18004 table 7);
+# tests check it against the qrcode library.
+QR_MAX_BYTES = 412
+QR_PATH = "/v/"
+
+_TYPE_CODES = {
+    DocumentType.DIPLOMA: "D",
+    DocumentType.TRANSCRIPT: "T",
+    DocumentType.CERTIFICATE: "C",
+}
+_TYPES_BY_CODE = {code: kind for kind, code in _TYPE_CODES.items()}
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DIGEST = re.compile(r"[A-Za-z0-9_-]{43}")
+_INSTITUTION = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,15}")
+
+# Positional layout per type (docs/token-format.md, section 2.2). A JSON array
+# rather than an object: member names would cost ~40 of the 412 bytes a
+# version-15 QR code holds, and realistic Uzbek records need that room.
+_COMMON = ("v", "t", "no", "sn", "gn", "pn", "bd", "in", "d")
+_LAYOUT = {
+    DocumentType.DIPLOMA: (*_COMMON, "pc", "q"),
+    DocumentType.TRANSCRIPT: (*_COMMON, "dn", "gd"),
+    DocumentType.CERTIFICATE: (*_COMMON, "cn", "h"),
+}
+
+
+@dataclass(frozen=True)
+class Claims:
+    """What a person compares with the paper; the signed content of a token."""
+
+    type: DocumentType
+    number: str
+    surname: str
+    given_name: str
+    birth_date: dt.date
+    institution: str
+    issue_date: dt.date
+    patronymic: str | None = None
+    program_code: str | None = None
+    qualification: str | None = None
+    diploma_number: str | None = None
+    grades_digest: str | None = None
+    course_name: str | None = None
+    hours: int | None = None
+
+    def __post_init__(self) -> None:
+        # Fields outside the type's layout would silently vanish from the token.
+        layout = set(_LAYOUT[self.type])
+        for claim, value in self._named().items():
+            if value is not None and claim not in layout:
+                raise ValueError(f"a {self.type.value} token has no claim {claim!r}")
+
+    def _named(self) -> dict[str, Any]:
+        return {
+            "v": FORMAT_VERSION,
+            "t": _TYPE_CODES[self.type],
+            "no": self.number,
+            "sn": self.surname,
+            "gn": self.given_name,
+            "pn": self.patronymic,
+            "bd": self.birth_date.isoformat(),
+            "in": self.institution,
+            "d": self.issue_date.isoformat(),
+            "pc": self.program_code,
+            "q": self.qualification,
+            "dn": self.diploma_number,
+            "gd": self.grades_digest,
+            "cn": self.course_name,
+            "h": self.hours,
+        }
+
+    def to_payload(self) -> list[Any]:
+        named = self._named()
+        return [named[claim] for claim in _LAYOUT[self.type]]
+
+    def to_json(self) -> bytes:
+        # Compact and UTF-8 (not \u escapes): every byte counts in the QR budget.
+        return json.dumps(self.to_payload(), separators=(",", ":"), ensure_ascii=False).encode()
+
+    @classmethod
+    def from_payload(cls, payload: object) -> Claims:
+        """Strictly validate a decoded claim array (exact length and types per position)."""
+        if not isinstance(payload, list) or len(payload) < 2:
+            raise MalformedToken("token payload must be a JSON array of claims")
+        if type(payload[0]) is not int or payload[0] != FORMAT_VERSION:
+            raise MalformedToken(f"unsupported token format version {payload[0]!r}")
+        kind = _TYPES_BY_CODE.get(payload[1]) if isinstance(payload[1], str) else None
+        if kind is None:
+            raise MalformedToken(f"unknown document type {payload[1]!r}")
+        layout = _LAYOUT[kind]
+        if len(payload) != len(layout):
+            raise MalformedToken(
+                f"a {kind.value} token has {len(layout)} claims, not {len(payload)}"
+            )
+        named = dict(zip(layout, payload, strict=True))
+        hours = named.get("h")
+        if "h" in named and (type(hours) is not int or not 0 < hours < 100_000):
+            raise MalformedToken("claim h (hours) must be a positive integer")
+        return cls(
+            type=kind,
+            number=_number(named["no"], "no"),
+            surname=_text(named["sn"], "sn"),
+            given_name=_text(named["gn"], "gn"),
+            patronymic=_optional_text(named["pn"], "pn"),
+            birth_date=_date(named["bd"], "bd"),
+            institution=_institution(named["in"]),
+            issue_date=_date(named["d"], "d"),
+            program_code=_text(named["pc"], "pc") if "pc" in named else None,
+            qualification=_text(named["q"], "q") if "q" in named else None,
+            diploma_number=_number(named["dn"], "dn") if "dn" in named else None,
+            grades_digest=_digest(named["gd"]) if "gd" in named else None,
+            course_name=_text(named["cn"], "cn") if "cn" in named else None,
+            hours=hours,
+        )
+
+    def differences(self, other: Claims) -> list[str]:
+        """Names of the fields where two claim sets disagree."""
+        return [f.name for f in fields(self) if getattr(self, f.name) != getattr(other, f.name)]
+
+
+def _text(value: object, name: str) -> str:
+    if not isinstance(value, str) or not value or len(value) > 300 or value != value.strip():
+        raise MalformedToken(f"claim {name} must be non-empty text")
+    return value
+
+
+def _optional_text(value: object, name: str) -> str | None:
+    return None if value is None else _text(value, name)
+
+
+def _date(value: object, name: str) -> dt.date:
+    if not isinstance(value, str) or _DATE.fullmatch(value) is None:
+        raise MalformedToken(f"claim {name} must be a date YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise MalformedToken(f"claim {name} is not a real date: {value}") from None
+
+
+def _number(value: object, name: str) -> str:
+    if not isinstance(value, str):
+        raise MalformedToken(f"claim {name} must be a document number")
+    try:
+        canonical = normalise_number(value)
+    except MalformedNumber:
+        raise MalformedToken(f"claim {name} is not a document number") from None
+    if canonical != value:
+        raise MalformedToken(f"claim {name} is not in canonical form")
+    return value
+
+
+def _institution(value: object) -> str:
+    if not isinstance(value, str) or _INSTITUTION.fullmatch(value) is None:
+        raise MalformedToken("claim in must be an institution code")
+    return value
+
+
+def _digest(value: object) -> str:
+    if not isinstance(value, str) or _DIGEST.fullmatch(value) is None:
+        raise MalformedToken("claim gd must be a base64url SHA-256 digest")
+    return value
+
+
+def grades_digest(courses: Sequence[tuple[str, int, str]]) -> str:
+    """SHA-256 (base64url) of the canonical grade table ``[[name, hours, grade], ...]``."""
+    table = [[name, hours, grade] for name, hours, grade in courses]
+    encoded = json.dumps(table, separators=(",", ":"), ensure_ascii=False).encode()
+    return b64url(hashlib.sha256(encoded).digest())
+
+
+def sign(claims: Claims, signer: Signer) -> str:
+    """Serialise and sign claims as a compact JWS."""
+    header = {"alg": "Ed25519", "kid": signer.kid}
+    return jws.serialize_compact(header, claims.to_json(), signer.jwk, algorithms=["Ed25519"])
+
+
+@dataclass(frozen=True)
+class VerifiedToken:
+    """A token whose signature verified under ``key``; only :func:`verify` makes one."""
+
+    token: str
+    claims: Claims
+    key: PublicKey
+    algorithm: str
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in result:
+            raise MalformedToken(f"duplicate JSON member {name!r}")
+        result[name] = value
+    return result
+
+
+def _reject_constant(name: str) -> None:
+    raise MalformedToken(f"JSON constant {name} is not allowed")
+
+
+def _json(data: bytes, what: str) -> object:
+    try:
+        value = json.loads(
+            data.decode("utf-8"),
+            object_pairs_hook=_reject_duplicates,
+            parse_constant=_reject_constant,
+        )
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise MalformedToken(f"token {what} is not valid JSON") from None
+    return value
+
+
+def _segment(text: str, what: str, limit: int) -> bytes:
+    try:
+        data = b64url_decode(text)
+    except ValueError:
+        raise MalformedToken(f"token {what} is not canonical base64url") from None
+    if len(data) > limit:
+        raise MalformedToken(f"token {what} is too large")
+    return data
+
+
+def verify(token: str, keyring: KeyRing) -> VerifiedToken:
+    """Strictly verify a compact JWS token; raise a :class:`TokenError` on any problem."""
+    if not isinstance(token, str) or not token:
+        raise MalformedToken("empty token")
+    if len(token) > MAX_TOKEN_LENGTH:
+        raise MalformedToken(f"token is too long ({len(token)} characters)")
+    parts = token.split(".")
+    if len(parts) != 3 or not all(parts):
+        raise MalformedToken("token must have three non-empty parts separated by dots")
+    header = _json(_segment(parts[0], "header", MAX_HEADER_BYTES), "header")
+    if not isinstance(header, dict):
+        raise MalformedToken("token header is not a JSON object")
+    payload_bytes = _segment(parts[1], "payload", MAX_PAYLOAD_BYTES)
+    signature = _segment(parts[2], "signature", 64)
+    if set(header) != {"alg", "kid"}:
+        extra = sorted(set(header) - {"alg", "kid"})
+        raise MalformedToken(
+            f"token header members not allowed: {', '.join(extra)}"
+            if extra
+            else "token header must name alg and kid"
+        )
+    algorithm = header["alg"]
+    if algorithm not in ACCEPTED_ALGORITHMS:
+        raise MalformedToken(f"algorithm {algorithm!r} is not allowed")
+    if not isinstance(header["kid"], str):
+        raise MalformedToken("token kid must be a string")
+    if len(signature) != 64:
+        raise MalformedToken("an Ed25519 signature is 64 bytes")
+    public = keyring.get(header["kid"])
+    try:
+        jws.deserialize_compact(token, public.jwk, algorithms=[algorithm])
+    except JoseError:
+        raise BadSignature("the signature does not match the document data") from None
+    claims = Claims.from_payload(_json(payload_bytes, "payload"))
+    return VerifiedToken(token=token, claims=claims, key=public, algorithm=algorithm)
+
+
+def qr_url(base_url: str, token: str) -> str:
+    """The exact QR content: ``{base_url}/v/{token}``."""
+    return f"{base_url.rstrip('/')}{QR_PATH}{token}"
+
+
+def fits_qr_budget(url: str) -> bool:
+    return len(url.encode()) <= QR_MAX_BYTES
+
+
+def token_from_target(target: str) -> str:
+    """Accept a bare token or a full QR URL and return the token."""
+    target = target.strip()
+    if len(target) > MAX_TOKEN_LENGTH + 512:
+        raise MalformedToken("token or URL is too long")
+    if target.startswith(("http://", "https://")):
+        path = urlsplit(target).path
+        if QR_PATH not in path:
+            raise MalformedToken("URL is not a verification link (…/v/<token>)")
+        return path.rsplit(QR_PATH, 1)[1]
+    return target
