@@ -1,0 +1,167 @@
+"""Sample institutions and documents for trying the service (``verifier demo``).
+
+Names are real Uzbek names in Latin (with oʻ and gʻ) and in Cyrillic, as older
+paper has them; one document is revoked and one superseded by a duplicate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from verifier import registry
+from verifier.keys import Signer
+from verifier.models import Institution
+from verifier.records import Record, parse_record
+
+COLLEGE = "TATT"
+INSTITUTE = "AVLONIY"
+
+_PEOPLE = [
+    ("Gʻulomov", "Abdulla", "Rustam oʻgʻli", "2003-04-17"),
+    ("Yoʻldosheva", "Dilnoza", "Baxtiyor qizi", "2003-09-02"),
+    ("Qodirov", "Jasur", "Olim oʻgʻli", "2002-12-25"),
+    ("Ҳолматов", "Шерзод", "Алишер ўғли", "2003-01-30"),
+    ("Toʻxtayeva", "Madina", "Ravshan qizi", "2003-06-11"),
+    ("Ergashev", "Sardor", "Ulugʻbek oʻgʻli", "2002-08-08"),
+    ("Неъматова", "Гулноза", "Фарҳод қизи", "2003-03-21"),
+    ("Oʻrinboyev", "Bekzod", "Shuhrat oʻgʻli", "2003-11-05"),
+    ("Rahimova", "Nilufar", "Akmal qizi", "2002-05-14"),
+    ("Жўраев", "Ойбек", "Зафар ўғли", "2003-07-19"),
+    ("Xoʻjayev", "Otabek", "Gʻayrat oʻgʻli", "2003-02-27"),
+    ("Ismoilova", "Shahnoza", "Doniyor qizi", "2003-10-09"),
+]
+_PROGRAM = {
+    "program_code": "60610500",
+    "program_name": "Kompyuter injiniringi (Kompyuter tizimlari va dasturiy taʼminot)",
+    "qualification": "Kompyuter tizimlari texnigi",
+    "study_form": "kunduzgi",
+    "start_date": "2021-09-01",
+    "end_date": "2024-06-28",
+    "issue_date": "2024-07-05",
+}
+_COURSES = [
+    ("Oʻzbek tili va adabiyoti", 144, "5"),
+    ("Oliy matematika", 216, "4"),
+    ("Dasturlash asoslari (Python)", 288, "5"),
+    ("Maʼlumotlar bazalari", 180, "5"),
+    ("Kompyuter tarmoqlari", 144, "4"),
+    ("Operatsion tizimlar", 108, "4"),
+    ("Elektronika va sxemotexnika", 144, "3"),
+    ("Ingliz tili", 216, "5"),
+    ("Malakaviy amaliyot", 320, "5"),
+    ("Bitiruv malakaviy ishi", 72, "5"),
+]
+_TEACHERS = [
+    ("Karimova", "Zulfiya", "Anvar qizi", "1985-02-14"),
+    ("Сабиров", "Бахтиёр", "Икромович", "1979-11-03"),
+    ("Yusupov", "Aziz", "Hamid oʻgʻli", "1990-06-21"),
+    ("Normatova", "Feruza", "Ilhom qizi", "1988-09-30"),
+    ("Шодмонов", "Улуғбек", "Ғанижон ўғли", "1983-04-08"),
+    ("Abdullayeva", "Saodat", "Erkin qizi", "1992-12-12"),
+]
+
+
+def _records() -> list[Record]:
+    raw: list[dict[str, Any]] = []
+    for index, (surname, given, patronymic, born) in enumerate(_PEOPLE, start=1):
+        person = {
+            "surname": surname,
+            "given_name": given,
+            "patronymic": patronymic,
+            "birth_date": born,
+            "institution": COLLEGE,
+            **_PROGRAM,
+        }
+        diploma_number = f"KT{2400100 + index:07d}"
+        raw.append(
+            {"type": "diploma", "number": diploma_number, "honors": index % 4 == 0, **person}
+        )
+        shift = index % len(_COURSES)
+        raw.append(
+            {
+                "type": "transcript",
+                "number": f"KTI{2400100 + index:07d}",
+                "diploma_number": diploma_number,
+                **person,
+                "courses": [
+                    {
+                        "name": name,
+                        "hours": hours,
+                        "grade": str(max(3, int(grade) - (i + shift) % 2)),
+                    }
+                    for i, (name, hours, grade) in enumerate(_COURSES)
+                ],
+            }
+        )
+    for index, (surname, given, patronymic, born) in enumerate(_TEACHERS, start=1):
+        raw.append(
+            {
+                "type": "certificate",
+                "number": f"MO{2500200 + index:07d}",
+                "surname": surname,
+                "given_name": given,
+                "patronymic": patronymic,
+                "birth_date": born,
+                "institution": INSTITUTE,
+                "course_name": "Kasbiy taʼlimda raqamli pedagogik texnologiyalar",
+                "hours": 144,
+                "start_date": "2025-02-03",
+                "end_date": "2025-02-28",
+                "issue_date": "2025-03-03",
+            }
+        )
+    records = []
+    for row, values in enumerate(raw, start=1):
+        parsed = parse_record(values, row)
+        if isinstance(parsed, list):  # the sample data is ours: a bad row is a bug here
+            raise AssertionError("; ".join(map(str, parsed)))
+        records.append(parsed)
+    return records
+
+
+REVOKED_NUMBER = "KT2400103"
+SUPERSEDED_NUMBER = "KT2400105"
+DUPLICATE_NUMBER = "KT2400905"
+
+
+def load(session: Session, signer: Signer, *, actor: str) -> bool:
+    """Add the sample data; False (and nothing changed) when it is already there."""
+    if session.scalars(select(Institution).where(Institution.code == COLLEGE)).first():
+        return False
+    registry.add_institution(
+        session,
+        COLLEGE,
+        name_uz="Toshkent axborot texnologiyalari texnikumi",
+        name_ru="Ташкентский техникум информационных технологий",
+        name_en="Tashkent Technical College of Information Technologies",
+        actor=actor,
+    )
+    registry.add_institution(
+        session,
+        INSTITUTE,
+        name_uz="Abdulla Avloniy nomidagi pedagogik mahorat milliy instituti",
+        name_ru="Национальный институт педагогического мастерства имени Абдуллы Авлони",
+        name_en="Abdulla Avloni National Institute of Pedagogical Mastery",
+        actor=actor,
+    )
+    registry.issue(session, _records(), signer, actor=actor)
+    registry.revoke(
+        session,
+        REVOKED_NUMBER,
+        actor=actor,
+        reason="Issued in error: the final attestation was not passed",
+    )
+    registry.reissue(
+        session,
+        SUPERSEDED_NUMBER,
+        new_number=DUPLICATE_NUMBER,
+        signer=signer,
+        actor=actor,
+        reason="Duplicate for a lost original",
+        issue_date=dt.date(2025, 9, 15),
+    )
+    return True

@@ -1,0 +1,241 @@
+"""Stream a CSV or JSONL file of records into the registry.
+
+Two passes over the file, never holding it in memory: the first validates
+every row (and checks each against the registry) and issues nothing if any row
+is wrong; the second issues in chunks, each chunk its own transaction. Because
+issuing skips numbers already issued with identical content, an interrupted
+import (even ``kill -9``) is finished by running the same command again.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from verifier import credentials, registry
+from verifier.db import Database
+from verifier.errors import ImportRejected, RowError, VerifierError
+from verifier.keys import KeyStore, b64url, load_signer
+from verifier.records import FIELDS, REQUIRED_COLUMNS, Record, parse_record
+
+CHUNK_SIZE = 1000
+MAX_LINE_BYTES = 1_000_000
+Progress = Callable[[int, int], None]
+
+_HEADER_TOKEN_LENGTH = len(b64url(b'{"alg":"Ed25519","kid":"AAAAAAAAAAA"}'))
+_SIGNATURE_LENGTH = 86
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    rows: int
+    issued: int
+    already_issued: int
+    seconds: float
+
+
+def _lines(handle: BinaryIO) -> Iterator[tuple[int, str]]:
+    """Decoded lines with their 1-based line numbers; undecodable bytes are a row error."""
+    for line_number, raw in enumerate(handle, start=1):
+        if len(raw) > MAX_LINE_BYTES:
+            raise ImportRejected([RowError(line_number, "(file)", "line is longer than 1 MB")])
+        if line_number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]  # a UTF-8 byte order mark, as spreadsheet programs write
+        try:
+            yield line_number, raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ImportRejected(
+                [
+                    RowError(
+                        line_number,
+                        "(file)",
+                        (
+                            f"not UTF-8 text (byte 0x{raw[exc.start]:02X} "
+                            f"at column {exc.start + 1}); "
+                            "save the file as UTF-8"
+                        ),
+                    )
+                ]
+            ) from None
+
+
+def _csv_rows(handle: BinaryIO) -> Iterator[tuple[int, dict[str, Any]]]:
+    lines = _lines(handle)
+    reader = csv.reader(text for _, text in lines)
+    try:
+        header = [name.strip() for name in next(reader)]
+    except StopIteration:
+        raise ImportRejected([RowError(1, "(header)", "the file is empty")]) from None
+    problems = []
+    if missing := [name for name in REQUIRED_COLUMNS if name not in header]:
+        problems.append(RowError(1, "(header)", f"missing column(s): {', '.join(missing)}"))
+    if unknown := [name for name in header if name not in FIELDS]:
+        problems.append(RowError(1, "(header)", f"unknown column(s): {', '.join(unknown)}"))
+    if duplicated := sorted({name for name in header if header.count(name) > 1}):
+        problems.append(RowError(1, "(header)", f"repeated column(s): {', '.join(duplicated)}"))
+    if problems:
+        raise ImportRejected(problems)
+    # Spreadsheet row numbers: the header is row 1, whatever newlines cells contain.
+    for row_number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            yield row_number, {"__shape__": f"has {len(cells)} cells, the header has {len(header)}"}
+            continue
+        yield row_number, dict(zip(header, cells, strict=True))
+
+
+def _jsonl_rows(handle: BinaryIO) -> Iterator[tuple[int, dict[str, Any]]]:
+    for line_number, text in _lines(handle):
+        if not text.strip():
+            continue
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield line_number, {"__shape__": f"is not valid JSON ({exc.msg})"}
+            continue
+        if not isinstance(value, dict):
+            yield line_number, {"__shape__": "must be a JSON object"}
+            continue
+        yield line_number, value
+
+
+def read_rows(handle: BinaryIO, kind: str) -> Iterator[tuple[int, Record | list[RowError]]]:
+    """Parse rows one at a time: (row number, record or its errors)."""
+    rows = _csv_rows(handle) if kind == "csv" else _jsonl_rows(handle)
+    today = dt.date.today()
+    for row_number, values in rows:
+        if "__shape__" in values:
+            yield row_number, [RowError(row_number, "(row)", str(values["__shape__"]))]
+        else:
+            yield row_number, parse_record(values, row_number, today=today)
+
+
+def file_kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in {".csv", ".jsonl"}:
+        raise VerifierError(f"{path.name}: expected a .csv or .jsonl file")
+    return suffix[1:]
+
+
+def _chunks(
+    rows: Iterator[tuple[int, Record | list[RowError]]], size: int
+) -> Iterator[list[tuple[int, Record | list[RowError]]]]:
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def qr_overflow(record: Record, base_url: str) -> int:
+    """Bytes by which the record's QR URL would exceed the QR budget (0 when it fits)."""
+    payload = b64url(registry.claims_for_record(record).to_json())
+    token_length = _HEADER_TOKEN_LENGTH + 1 + len(payload) + 1 + _SIGNATURE_LENGTH
+    url_length = len(base_url.encode()) + len(credentials.QR_PATH) + token_length
+    return max(0, url_length - credentials.QR_MAX_BYTES)
+
+
+def validate(
+    database: Database, path: Path, *, base_url: str, chunk_size: int = CHUNK_SIZE
+) -> tuple[int, int]:
+    """Check every row; raise :class:`ImportRejected` with all errors, else return
+    (rows, rows already issued)."""
+    kind = file_kind(path)
+    errors: list[RowError] = []
+    first_row_of: dict[str, int] = {}
+    rows = already = 0
+    with database.session() as session, path.open("rb") as handle:
+        institutions = registry.institution_ids(session)
+        for chunk in _chunks(read_rows(handle, kind), chunk_size):
+            records: list[tuple[int, Record]] = []
+            for row_number, parsed in chunk:
+                rows += 1
+                if isinstance(parsed, list):
+                    errors.extend(parsed)
+                    continue
+                if parsed.number in first_row_of:
+                    errors.append(
+                        RowError(
+                            row_number,
+                            "number",
+                            (f"{parsed.number} is also on row {first_row_of[parsed.number]}"),
+                        )
+                    )
+                    continue
+                first_row_of[parsed.number] = row_number
+                if parsed.institution not in institutions:
+                    errors.append(
+                        RowError(
+                            row_number,
+                            "institution",
+                            (
+                                f"unknown institution code {parsed.institution} "
+                                "(add it with `verifier institution add`)"
+                            ),
+                        )
+                    )
+                    continue
+                if overflow := qr_overflow(parsed, base_url):
+                    errors.append(
+                        RowError(
+                            row_number,
+                            "(record)",
+                            (
+                                f"too long for the QR code by {overflow} bytes; "
+                                "shorten the qualification"
+                            ),
+                        )
+                    )
+                    continue
+                records.append((row_number, parsed))
+            existing = registry.existing_documents(session, [r.number for _, r in records])
+            for row_number, record in records:
+                if record.number not in existing:
+                    continue
+                problem = registry.conflict_message(record, existing[record.number])
+                if problem:
+                    errors.append(RowError(row_number, "number", problem))
+                else:
+                    already += 1
+    if rows == 0 and not errors:
+        errors.append(RowError(1, "(file)", "no rows to import"))
+    if errors:
+        raise ImportRejected(errors, total_rows=rows)
+    return rows, already
+
+
+def issue_file(
+    database: Database,
+    store: KeyStore,
+    path: Path,
+    *,
+    base_url: str,
+    actor: str,
+    chunk_size: int = CHUNK_SIZE,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Validate the whole file, then issue what is not yet issued, chunk by chunk."""
+    started = time.monotonic()
+    total, _ = validate(database, path, base_url=base_url, chunk_size=chunk_size)
+    with database.session() as session:
+        signer = load_signer(session, store)
+        institutions = registry.institution_ids(session)
+    issued = done = 0
+    with path.open("rb") as handle:
+        for chunk in _chunks(read_rows(handle, file_kind(path)), chunk_size):
+            records = [parsed for _, parsed in chunk if isinstance(parsed, Record)]
+            if len(records) != len(chunk):
+                raise VerifierError(f"{path.name} changed while it was being imported")
+            with database.transaction() as session:
+                issued += len(
+                    registry.issue(session, records, signer, actor=actor, institutions=institutions)
+                )
+            done += len(chunk)
+            if progress:
+                progress(done, total)
+    return ImportSummary(total, issued, total - issued, time.monotonic() - started)

@@ -1,0 +1,326 @@
+"""Validated import records: one row of a CSV/JSONL file or one API document.
+
+``parse_record`` turns untrusted field values into a :class:`Record` or a list
+of :class:`RowError` naming each bad field; a ``Record`` therefore always holds
+clean, normalised values and cannot be built half-valid by the importer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from verifier.errors import MalformedNumber, RowError
+from verifier.models import DocumentType
+from verifier.names import name_key, normalise_name
+from verifier.numbers import normalise_number
+
+FIELDS = (
+    "type", "number", "surname", "given_name", "patronymic", "birth_date", "institution",
+    "program_code", "program_name", "qualification", "study_form", "start_date", "end_date",
+    "issue_date", "honors", "diploma_number", "courses", "course_name", "hours",
+)  # fmt: skip
+# Columns every CSV must have; type-specific ones may be absent when no row needs them.
+REQUIRED_COLUMNS = (
+    "type",
+    "number",
+    "surname",
+    "given_name",
+    "birth_date",
+    "institution",
+    "issue_date",
+)
+_ALWAYS = {"type", "number", "surname", "given_name", "birth_date", "institution", "issue_date"}
+REQUIRED_BY_TYPE: dict[DocumentType, frozenset[str]] = {
+    DocumentType.DIPLOMA: frozenset(
+        _ALWAYS
+        | {"program_code", "program_name", "qualification", "study_form", "start_date", "end_date"}
+    ),
+    DocumentType.TRANSCRIPT: frozenset(
+        _ALWAYS
+        | {"program_code", "program_name", "qualification", "study_form", "start_date", "end_date"}
+        | {"diploma_number", "courses"}
+    ),
+    DocumentType.CERTIFICATE: frozenset(
+        _ALWAYS | {"course_name", "hours", "start_date", "end_date"}
+    ),
+}
+ONLY_FOR = {
+    "diploma_number": DocumentType.TRANSCRIPT,
+    "courses": DocumentType.TRANSCRIPT,
+    "course_name": DocumentType.CERTIFICATE,
+    "hours": DocumentType.CERTIFICATE,
+}
+MAX_COURSES = 200
+EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
+_INSTITUTION_CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,15}")
+_PROGRAM_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z.\-]{0,31}")
+_TRUE = {"1", "true", "yes", "ha", "да"}
+_FALSE = {"", "0", "false", "no", "yoʻq", "нет"}
+
+
+@dataclass(frozen=True)
+class Course:
+    name: str
+    hours: int
+    grade: str
+
+
+@dataclass(frozen=True)
+class Record:
+    type: DocumentType
+    number: str
+    surname: str
+    given_name: str
+    patronymic: str | None
+    birth_date: dt.date
+    institution: str
+    program_code: str | None
+    program_name: str | None
+    qualification: str | None
+    study_form: str | None
+    start_date: dt.date | None
+    end_date: dt.date | None
+    issue_date: dt.date
+    honors: bool
+    diploma_number: str | None
+    courses: tuple[Course, ...]
+    course_name: str | None
+    hours: int | None
+
+    @property
+    def holder_identity(self) -> str:
+        """One person, however their name is spelt: folded names plus birth date."""
+        return "|".join(
+            (name_key(self.surname), name_key(self.given_name),
+             name_key(self.patronymic or ""), self.birth_date.isoformat())
+        )  # fmt: skip
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the normalised record: equal digests mean the same document."""
+        data = asdict(self)
+        encoded = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(encoded.encode()).hexdigest()
+
+    def renumbered(self, number: str, issue_date: dt.date) -> Record:
+        return replace(self, number=number, issue_date=issue_date)
+
+
+class _Row:
+    """Collects errors for one row while converting its fields."""
+
+    def __init__(self, row: int, values: Mapping[str, Any]) -> None:
+        self.row = row
+        self.values = values
+        self.errors: list[RowError] = []
+
+    def error(self, field: str, message: str) -> None:
+        self.errors.append(RowError(self.row, field, message))
+
+    def raw(self, field: str) -> Any:
+        value = self.values.get(field)
+        return value.strip() if isinstance(value, str) else value
+
+    def present(self, field: str) -> bool:
+        return self.raw(field) not in (None, "", [])
+
+    def text(self, field: str, limit: int = 300) -> str | None:
+        value = self.raw(field)
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str):
+            self.error(field, "must be text")
+            return None
+        value = " ".join(unicodedata.normalize("NFC", value).split())
+        if len(value) > limit:
+            self.error(field, f"is too long ({len(value)} characters, at most {limit})")
+            return None
+        if any(unicodedata.category(c) in {"Cc", "Cf", "Co", "Cs"} for c in value):
+            self.error(field, "contains control or invisible characters")
+            return None
+        return value
+
+    def name(self, field: str) -> str | None:
+        value = self.raw(field)
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str):
+            self.error(field, "must be text")
+            return None
+        try:
+            return normalise_name(value)
+        except ValueError as exc:
+            self.error(field, str(exc))
+            return None
+
+    def number(self, field: str) -> str | None:
+        value = self.raw(field)
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str):
+            self.error(field, "must be text such as KT 1234567")
+            return None
+        try:
+            return normalise_number(value)
+        except MalformedNumber as exc:
+            self.error(field, str(exc))
+            return None
+
+    def date(self, field: str) -> dt.date | None:
+        value = self.raw(field)
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is None:
+            self.error(field, f"must be a date as YYYY-MM-DD, got {value!r}")
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.error(field, f"{value} is not a real date")
+            return None
+
+    def integer(self, field: str, low: int, high: int) -> int | None:
+        value = self.raw(field)
+        if value in (None, ""):
+            return None
+        if isinstance(value, str) and re.fullmatch(r"\d{1,6}", value):
+            value = int(value)
+        if type(value) is not int or not low <= value <= high:
+            self.error(field, f"must be a whole number from {low} to {high}")
+            return None
+        return value
+
+    def boolean(self, field: str) -> bool:
+        value = self.raw(field)
+        if value is None or isinstance(value, bool):
+            return bool(value)
+        if isinstance(value, str) and value.lower() in _TRUE | _FALSE:
+            return value.lower() in _TRUE
+        self.error(field, "must be true or false (or empty)")
+        return False
+
+    def courses(self, field: str) -> tuple[Course, ...]:
+        value = self.raw(field)
+        if value in (None, "", []):
+            return ()
+        if isinstance(value, str):  # a CSV cell holds the same list as JSON text
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError:
+                self.error(
+                    field, 'must be a JSON list like [{"name": ..., "hours": 72, "grade": "5"}]'
+                )
+                return ()
+        if not isinstance(value, list) or len(value) > MAX_COURSES:
+            self.error(field, f"must be a list of at most {MAX_COURSES} courses")
+            return ()
+        courses = []
+        for index, item in enumerate(value, start=1):
+            where = f"{field}[{index}]"
+            if not isinstance(item, dict) or set(item) != {"name", "hours", "grade"}:
+                self.error(where, "must be an object with exactly name, hours and grade")
+                continue
+            sub = _Row(self.row, item)
+            name = sub.text("name")
+            hours = sub.integer("hours", 1, 2000)
+            grade = sub.text("grade", limit=16)
+            for problem in sub.errors:
+                self.error(f"{where}.{problem.field}", problem.message)
+            if name is None or hours is None or grade is None:
+                if not sub.errors:
+                    self.error(where, "name, hours and grade are all required")
+                continue
+            courses.append(Course(name, hours, grade))
+        return tuple(courses)
+
+
+def parse_record(
+    values: Mapping[str, Any], row: int, *, today: dt.date | None = None
+) -> Record | list[RowError]:
+    """Validate one row; return the record, or every problem found in it."""
+    today = today or dt.date.today()
+    r = _Row(row, values)
+    unknown = sorted(set(values) - set(FIELDS))
+    for field in unknown:
+        r.error(field, "unknown field")
+    kind: DocumentType | None = None
+    raw_type = r.raw("type")
+    if raw_type in (None, ""):
+        r.error("type", "is required (diploma, transcript or certificate)")
+    elif not isinstance(raw_type, str) or raw_type.lower() not in set(DocumentType):
+        r.error("type", f"must be diploma, transcript or certificate, got {raw_type!r}")
+    else:
+        kind = DocumentType(raw_type.lower())
+    if kind is not None:
+        for field in sorted(REQUIRED_BY_TYPE[kind]):
+            if field != "type" and not r.present(field):
+                r.error(field, f"is required for a {kind.value}")
+        for field, owner in ONLY_FOR.items():
+            if owner is not kind and r.present(field):
+                r.error(field, f"is only for a {owner.value}")
+
+    institution = r.raw("institution")
+    if institution not in (None, "") and (
+        not isinstance(institution, str) or _INSTITUTION_CODE.fullmatch(institution.upper()) is None
+    ):
+        r.error("institution", "must be an institution code of letters, digits, - or _")
+        institution = None
+    program_code = r.raw("program_code")
+    if program_code not in (None, "") and (
+        not isinstance(program_code, str) or _PROGRAM_CODE.fullmatch(program_code) is None
+    ):
+        r.error("program_code", "must be letters, digits, dots or dashes (at most 32)")
+        program_code = None
+
+    record_values = {
+        "number": r.number("number"),
+        "surname": r.name("surname"),
+        "given_name": r.name("given_name"),
+        "patronymic": r.name("patronymic"),
+        "birth_date": r.date("birth_date"),
+        "program_name": r.text("program_name"),
+        "qualification": r.text("qualification"),
+        "study_form": r.text("study_form", limit=40),
+        "start_date": r.date("start_date"),
+        "end_date": r.date("end_date"),
+        "issue_date": r.date("issue_date"),
+        "honors": r.boolean("honors"),
+        "diploma_number": r.number("diploma_number"),
+        "courses": r.courses("courses"),
+        "course_name": r.text("course_name"),
+        "hours": r.integer("hours", 1, 10_000),
+    }
+    _check_dates(r, record_values, today)
+    if r.errors or kind is None:
+        return r.errors
+    return Record(
+        type=kind,
+        institution=str(institution).upper(),
+        program_code=program_code or None,
+        **record_values,  # type: ignore[arg-type]
+    )
+
+
+def _check_dates(r: _Row, values: dict[str, Any], today: dt.date) -> None:
+    birth, start, end, issued = (
+        values["birth_date"], values["start_date"], values["end_date"], values["issue_date"]
+    )  # fmt: skip
+    if birth and not EARLIEST_BIRTH_DATE <= birth < today:
+        r.error("birth_date", f"{birth} is not a plausible birth date")
+    if issued and issued > today:
+        r.error("issue_date", f"{issued} is in the future")
+    if start and end and start > end:
+        r.error("end_date", f"{end} is before start_date {start}")
+    if end and issued and end > issued:
+        r.error("issue_date", f"{issued} is before end_date {end}")
+    if birth and start and start <= birth:
+        r.error("start_date", f"{start} is not after birth_date {birth}")
+    if birth and issued and issued <= birth:
+        r.error("issue_date", f"{issued} is not after birth_date {birth}")

@@ -1,0 +1,371 @@
+"""Service layer: institutions, issuing, revoking, reissuing, looking up.
+
+Functions take the session and never commit: the caller owns the transaction,
+so a document, its course lines, its token and its ``issued`` event are
+committed together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from verifier import events
+from verifier.credentials import Claims, grades_digest, sign
+from verifier.errors import Conflict, NotFound, VerifierError
+from verifier.events import NewEvent
+from verifier.keys import Signer
+from verifier.models import (
+    CourseLine,
+    Document,
+    DocumentStatus,
+    DocumentType,
+    Holder,
+    Institution,
+)
+from verifier.names import name_key
+from verifier.numbers import normalise_number
+from verifier.records import Course, Record
+
+MAX_REASON_LENGTH = 500
+
+
+def add_institution(
+    session: Session,
+    code: str,
+    *,
+    name_uz: str,
+    name_ru: str | None = None,
+    name_en: str | None = None,
+    actor: str,
+) -> Institution:
+    code = code.strip().upper()
+    if not code or not code.replace("-", "").replace("_", "").isalnum() or not code.isascii():
+        raise VerifierError(f"institution code {code!r} must be letters, digits, - or _")
+    if len(code) > 16:
+        raise VerifierError("institution code is at most 16 characters")
+    if not name_uz.strip():
+        raise VerifierError("--name-uz is required")
+    if session.scalars(select(Institution).where(Institution.code == code)).first():
+        raise Conflict(f"institution {code} already exists")
+    now = dt.datetime.now(dt.UTC)
+    institution = Institution(
+        code=code,
+        name_uz=name_uz.strip(),
+        name_ru=(name_ru or "").strip() or None,
+        name_en=(name_en or "").strip() or None,
+        created_at=now,
+    )
+    session.add(institution)
+    session.flush()
+    events.append(
+        session,
+        [NewEvent(events.INSTITUTION_ADDED, code, {"code": code, "name_uz": institution.name_uz})],
+        actor=actor,
+        at=now,
+    )
+    return institution
+
+
+def institution_ids(session: Session) -> dict[str, int]:
+    return dict(session.execute(select(Institution.code, Institution.id)).all())
+
+
+def claims_for_record(record: Record) -> Claims:
+    return Claims(
+        type=record.type,
+        number=record.number,
+        surname=record.surname,
+        given_name=record.given_name,
+        patronymic=record.patronymic,
+        birth_date=record.birth_date,
+        institution=record.institution,
+        issue_date=record.issue_date,
+        # A transcript names its diploma (dn), whose token carries the programme
+        # and qualification; leaving them out keeps it inside the QR budget.
+        program_code=record.program_code if record.type is DocumentType.DIPLOMA else None,
+        qualification=record.qualification if record.type is DocumentType.DIPLOMA else None,
+        diploma_number=record.diploma_number,
+        grades_digest=(
+            grades_digest([(c.name, c.hours, c.grade) for c in record.courses])
+            if record.type is DocumentType.TRANSCRIPT
+            else None
+        ),
+        course_name=record.course_name,
+        hours=record.hours,
+    )
+
+
+def record_for_document(document: Document) -> Record:
+    """The import record a document was issued from (used to reissue it)."""
+    return Record(
+        type=DocumentType(document.type),
+        number=document.number,
+        surname=document.surname,
+        given_name=document.given_name,
+        patronymic=document.patronymic,
+        birth_date=document.birth_date,
+        institution=document.institution.code,
+        program_code=document.program_code,
+        program_name=document.program_name,
+        qualification=document.qualification,
+        study_form=document.study_form,
+        start_date=document.start_date,
+        end_date=document.end_date,
+        issue_date=document.issue_date,
+        honors=document.honors,
+        diploma_number=document.diploma_number,
+        courses=tuple(Course(c.name, c.hours, c.grade) for c in document.courses),
+        course_name=document.course_name,
+        hours=document.hours,
+    )
+
+
+def claims_for_document(document: Document) -> Claims:
+    return claims_for_record(record_for_document(document))
+
+
+@dataclass(frozen=True)
+class Existing:
+    """What the registry already holds under a number an import wants to issue."""
+
+    number: str
+    record_digest: str
+    holder_identity: str
+
+
+def existing_documents(session: Session, numbers: Iterable[str]) -> dict[str, Existing]:
+    rows = session.execute(
+        select(Document.number, Document.record_digest, Holder.identity_key)
+        .join(Holder, Holder.id == Document.holder_id)
+        .where(Document.number.in_(list(numbers)))
+    )
+    return {row.number: Existing(row.number, row.record_digest, row.identity_key) for row in rows}
+
+
+def conflict_message(record: Record, existing: Existing) -> str | None:
+    """Why ``record`` cannot be issued over ``existing``; None if it is the same document."""
+    if existing.record_digest == record.digest:
+        return None
+    if existing.holder_identity != record.holder_identity:
+        return f"{record.number} is already issued to a different person"
+    return f"{record.number} is already issued with different details (use reissue to correct it)"
+
+
+def _holder_ids(session: Session, records: Sequence[Record]) -> dict[str, int]:
+    wanted = {record.holder_identity: record for record in records}
+    found = dict(
+        session.execute(
+            select(Holder.identity_key, Holder.id).where(Holder.identity_key.in_(list(wanted)))
+        ).all()
+    )
+    missing = [wanted[key] for key in wanted if key not in found]
+    if missing:
+        created = session.execute(
+            insert(Holder).returning(Holder.identity_key, Holder.id, sort_by_parameter_order=True),
+            [
+                {
+                    "identity_key": r.holder_identity,
+                    "surname": r.surname,
+                    "given_name": r.given_name,
+                    "patronymic": r.patronymic,
+                    "birth_date": r.birth_date,
+                }
+                for r in missing
+            ],
+        )
+        found.update(created.all())
+    return found
+
+
+def issue(
+    session: Session,
+    records: Sequence[Record],
+    signer: Signer,
+    *,
+    actor: str,
+    institutions: dict[str, int] | None = None,
+) -> list[Document | str]:
+    """Issue records not yet in the registry; return the numbers issued.
+
+    A record whose number is already issued with identical content is skipped
+    (re-running an import is safe); any other clash raises :class:`Conflict`.
+    """
+    if not records:
+        return []
+    institutions = institutions if institutions is not None else institution_ids(session)
+    existing = existing_documents(session, [r.number for r in records])
+    fresh: list[Record] = []
+    for record in records:
+        if record.institution not in institutions:
+            raise NotFound(f"{record.number}: unknown institution {record.institution}")
+        if record.number in existing:
+            problem = conflict_message(record, existing[record.number])
+            if problem:
+                raise Conflict(problem)
+            continue
+        fresh.append(record)
+    if not fresh:
+        return []
+    now = dt.datetime.now(dt.UTC)
+    holders = _holder_ids(session, fresh)
+    rows = []
+    for record in fresh:
+        claims = claims_for_record(record)
+        rows.append(
+            {
+                "number": record.number,
+                "type": record.type.value,
+                "status": DocumentStatus.VALID.value,
+                "institution_id": institutions[record.institution],
+                "holder_id": holders[record.holder_identity],
+                "surname": record.surname,
+                "given_name": record.given_name,
+                "patronymic": record.patronymic,
+                "surname_key": name_key(record.surname),
+                "name_key": " ".join(
+                    name_key(part)
+                    for part in (record.surname, record.given_name, record.patronymic)
+                    if part
+                ),
+                "birth_date": record.birth_date,
+                "program_code": record.program_code,
+                "program_name": record.program_name,
+                "qualification": record.qualification,
+                "study_form": record.study_form,
+                "start_date": record.start_date,
+                "end_date": record.end_date,
+                "issue_date": record.issue_date,
+                "honors": record.honors,
+                "diploma_number": record.diploma_number,
+                "course_name": record.course_name,
+                "hours": record.hours,
+                "grades_digest": claims.grades_digest,
+                "record_digest": record.digest,
+                "token": sign(claims, signer),
+                "kid": signer.kid,
+                "recorded_at": now,
+            }
+        )
+    ids = (
+        session.execute(insert(Document).returning(Document.id, sort_by_parameter_order=True), rows)
+        .scalars()
+        .all()
+    )
+    course_rows = [
+        {
+            "document_id": doc_id,
+            "position": position,
+            "name": c.name,
+            "hours": c.hours,
+            "grade": c.grade,
+        }
+        for doc_id, record in zip(ids, fresh, strict=True)
+        for position, c in enumerate(record.courses, start=1)
+    ]
+    if course_rows:
+        session.execute(insert(CourseLine), course_rows)
+    events.append(
+        session,
+        [
+            NewEvent(
+                events.ISSUED,
+                r.number,
+                {
+                    "number": r.number,
+                    "type": r.type.value,
+                    "institution": r.institution,
+                    "record_digest": r.digest,
+                    "kid": signer.kid,
+                },
+            )
+            for r in fresh
+        ],
+        actor=actor,
+        at=now,
+    )
+    return [r.number for r in fresh]
+
+
+def get_document(session: Session, number: str) -> Document:
+    canonical = normalise_number(number)
+    document = session.scalars(select(Document).where(Document.number == canonical)).first()
+    if document is None:
+        raise NotFound(f"no document {canonical}")
+    return document
+
+
+def find_document(session: Session, canonical_number: str) -> Document | None:
+    return session.scalars(select(Document).where(Document.number == canonical_number)).first()
+
+
+def _reason(reason: str | None, *, required: bool) -> str | None:
+    cleaned = " ".join((reason or "").split())
+    if required and not cleaned:
+        raise VerifierError("a reason is required")
+    if len(cleaned) > MAX_REASON_LENGTH:
+        raise VerifierError(f"the reason is too long (at most {MAX_REASON_LENGTH} characters)")
+    return cleaned or None
+
+
+def revoke(session: Session, number: str, *, reason: str, actor: str) -> Document:
+    cleaned = _reason(reason, required=True)
+    document = get_document(session, number)
+    if document.status != DocumentStatus.VALID:
+        raise Conflict(f"{document.number} is already {document.status}")
+    now = dt.datetime.now(dt.UTC)
+    document.status = DocumentStatus.REVOKED.value
+    document.revoked_at = now
+    document.revocation_reason = cleaned
+    session.flush()
+    events.append(
+        session,
+        [NewEvent(events.REVOKED, document.number, {"number": document.number, "reason": cleaned})],
+        actor=actor,
+        at=now,
+    )
+    return document
+
+
+def reissue(
+    session: Session,
+    number: str,
+    *,
+    new_number: str,
+    reason: str | None,
+    signer: Signer,
+    actor: str,
+    issue_date: dt.date | None = None,
+) -> Document:
+    """Issue a duplicate under ``new_number``; the old document becomes superseded."""
+    cleaned = _reason(reason, required=False)
+    old = get_document(session, number)
+    if old.status != DocumentStatus.VALID:
+        raise Conflict(f"{old.number} is {old.status}; only a valid document can be reissued")
+    new_canonical = normalise_number(new_number)
+    if find_document(session, new_canonical) is not None:
+        raise Conflict(f"{new_canonical} is already issued")
+    record = record_for_document(old).renumbered(new_canonical, issue_date or dt.date.today())
+    issue(session, [record], signer, actor=actor)
+    now = dt.datetime.now(dt.UTC)
+    old.status = DocumentStatus.SUPERSEDED.value
+    old.superseded_by = new_canonical
+    old.superseded_at = now
+    session.flush()
+    events.append(
+        session,
+        [
+            NewEvent(
+                events.REISSUED,
+                old.number,
+                {"number": old.number, "new_number": new_canonical, "reason": cleaned},
+            )
+        ],
+        actor=actor,
+        at=now,
+    )
+    return get_document(session, new_canonical)

@@ -1,0 +1,355 @@
+"""One place that answers "is this document genuine?" for a number or a token.
+
+Crypto and parsing raise; this module turns every failure into a frozen
+:class:`Outcome` whose invariants make contradictory answers unrepresentable
+(a ``valid`` outcome always carries its document, a ``revoked`` one its
+revocation, a ``not_found`` one nothing at all).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from verifier import credentials
+from verifier.credentials import Claims
+from verifier.errors import MalformedToken, TokenError, VerifierError
+from verifier.keys import KeyRing
+from verifier.models import Document, DocumentStatus, KeyStatus
+from verifier.names import surname_matches
+from verifier.numbers import normalise_number
+from verifier.registry import claims_for_document, find_document
+
+
+class Status(enum.StrEnum):
+    VALID = "valid"
+    REVOKED = "revoked"
+    SUPERSEDED = "superseded"
+    NOT_FOUND = "not_found"
+    INVALID = "invalid"
+    ERROR = "error"
+
+
+class IncompleteQuery(VerifierError):
+    """A look-up by number without the holder's surname or birth date."""
+
+    def __init__(self, missing: str) -> None:
+        self.missing = missing
+        super().__init__(f"{missing} is required together with the document number")
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    passed: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """The fields disclosed to a verifier, to compare with the paper."""
+
+    type: str
+    number: str
+    surname: str
+    given_name: str
+    patronymic: str | None
+    birth_date: dt.date
+    institution_code: str
+    issue_date: dt.date
+    institution_names: Mapping[str, str] | None = None
+    program_code: str | None = None
+    program_name: str | None = None
+    qualification: str | None = None
+    diploma_number: str | None = None
+    course_name: str | None = None
+    hours: int | None = None
+
+    @classmethod
+    def from_document(cls, document: Document) -> DocumentView:
+        institution = document.institution
+        return cls(
+            type=document.type,
+            number=document.number,
+            surname=document.surname,
+            given_name=document.given_name,
+            patronymic=document.patronymic,
+            birth_date=document.birth_date,
+            institution_code=institution.code,
+            institution_names={lang: institution.name(lang) for lang in ("uz", "ru", "en")},
+            issue_date=document.issue_date,
+            program_code=document.program_code,
+            program_name=document.program_name,
+            qualification=document.qualification,
+            diploma_number=document.diploma_number,
+            course_name=document.course_name,
+            hours=document.hours,
+        )
+
+    @classmethod
+    def from_claims(cls, claims: Claims) -> DocumentView:
+        return cls(
+            type=claims.type.value,
+            number=claims.number,
+            surname=claims.surname,
+            given_name=claims.given_name,
+            patronymic=claims.patronymic,
+            birth_date=claims.birth_date,
+            institution_code=claims.institution,
+            issue_date=claims.issue_date,
+            program_code=claims.program_code,
+            qualification=claims.qualification,
+            diploma_number=claims.diploma_number,
+            course_name=claims.course_name,
+            hours=claims.hours,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "number": self.number,
+            "holder": {
+                "surname": self.surname,
+                "given_name": self.given_name,
+                "patronymic": self.patronymic,
+            },
+            "birth_date": self.birth_date.isoformat(),
+            "institution": {
+                "code": self.institution_code,
+                "name": dict(self.institution_names) if self.institution_names else None,
+            },
+            "program_code": self.program_code,
+            "program_name": self.program_name,
+            "qualification": self.qualification,
+            "issue_date": self.issue_date.isoformat(),
+            "diploma_number": self.diploma_number,
+            "course_name": self.course_name,
+            "hours": self.hours,
+        }
+
+
+@dataclass(frozen=True)
+class Revocation:
+    date: dt.datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: Status
+    number: str | None
+    checks: tuple[Check, ...]
+    document: DocumentView | None = None
+    revocation: Revocation | None = None
+    superseded_by: str | None = None
+    checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+    def __post_init__(self) -> None:
+        shows_document = self.status in {Status.VALID, Status.REVOKED, Status.SUPERSEDED}
+        if shows_document != (self.document is not None):
+            raise ValueError(
+                f"a {self.status} outcome {'needs' if shows_document else 'cannot have'} a document"
+            )
+        if (self.status is Status.REVOKED) != (self.revocation is not None):
+            raise ValueError("only a revoked outcome carries a revocation")
+        if (self.status is Status.SUPERSEDED) != (self.superseded_by is not None):
+            raise ValueError("only a superseded outcome names its replacement")
+        if self.status is Status.VALID and not all(check.passed for check in self.checks):
+            raise ValueError("a valid outcome cannot have a failed check")
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status is Status.VALID
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status.value,
+            "number": self.number,
+            "checked_at": self.checked_at.isoformat().replace("+00:00", "Z"),
+            "document": self.document.to_json() if self.document else None,
+            "revocation": (
+                {
+                    "date": self.revocation.date.isoformat().replace("+00:00", "Z"),
+                    "reason": self.revocation.reason,
+                }
+                if self.revocation
+                else None
+            ),
+            "superseded_by": self.superseded_by,
+            "checks": {c.name: {"passed": c.passed, "detail": c.detail} for c in self.checks},
+        }
+
+
+def _from_registry(document: Document, checks: tuple[Check, ...]) -> Outcome:
+    view = DocumentView.from_document(document)
+    if document.status == DocumentStatus.REVOKED:
+        assert document.revoked_at is not None
+        return Outcome(
+            Status.REVOKED,
+            document.number,
+            checks,
+            view,
+            revocation=Revocation(document.revoked_at, document.revocation_reason or ""),
+        )
+    if document.status == DocumentStatus.SUPERSEDED:
+        return Outcome(
+            Status.SUPERSEDED, document.number, checks, view, superseded_by=document.superseded_by
+        )
+    return Outcome(Status.VALID, document.number, checks, view)
+
+
+def _error(number: str | None) -> Outcome:
+    return Outcome(
+        Status.ERROR,
+        number,
+        (Check("registry", False, "the registry cannot be reached right now; try again later"),),
+    )
+
+
+NOT_FOUND_CHECK = Check("registry", False, "no document with this number and this holder")
+
+
+def verify_number(
+    session: Session, number: str, *, surname: str | None = None, birth_date: dt.date | None = None
+) -> Outcome:
+    """Look a document up by number plus the holder's surname or birth date.
+
+    Raises :class:`MalformedNumber` or :class:`IncompleteQuery` for bad requests;
+    a wrong holder answers exactly like a number that does not exist.
+    """
+    canonical = normalise_number(number)
+    if not (surname and surname.strip()) and birth_date is None:
+        raise IncompleteQuery("surname")
+    try:
+        document = find_document(session, canonical)
+    except SQLAlchemyError:
+        return _error(canonical)
+    matches = document is not None and (
+        (bool(surname) and surname_matches(surname or "", document.surname))
+        or (birth_date is not None and birth_date == document.birth_date)
+    )
+    if document is None or not matches:
+        return Outcome(Status.NOT_FOUND, canonical, (NOT_FOUND_CHECK,))
+    return _from_registry(
+        document,
+        (
+            Check("registry", True, "recorded in the registry"),
+            Check("holder", True, "the holder matches"),
+        ),
+    )
+
+
+def _verify_signature(target: str, keyring: KeyRing) -> credentials.VerifiedToken | Outcome:
+    try:
+        verified = credentials.verify(credentials.token_from_target(target), keyring)
+    except TokenError as exc:
+        return Outcome(Status.INVALID, None, (Check("signature", False, str(exc)),))
+    return verified
+
+
+def _signature_check(verified: credentials.VerifiedToken) -> Check:
+    return Check("signature", True, f"signed by key {verified.key.kid} ({verified.key.status})")
+
+
+def verify_token_offline(target: str, keyring: KeyRing) -> Outcome:
+    """Verify a token or QR URL against published keys only (no registry)."""
+    verified = _verify_signature(target, keyring)
+    if isinstance(verified, Outcome):
+        return verified
+    number = verified.claims.number
+    checks = [_signature_check(verified)]
+    if verified.key.status is KeyStatus.COMPROMISED:
+        checks.append(
+            Check(
+                "key",
+                False,
+                (
+                    f"key {verified.key.kid} was compromised on {verified.key.compromised_at}; "
+                    "only the registry can confirm this document predates that"
+                ),
+            )
+        )
+        return Outcome(Status.INVALID, number, tuple(checks))
+    checks.append(Check("registry", True, "not consulted (offline check of the signature only)"))
+    return Outcome(Status.VALID, number, tuple(checks), DocumentView.from_claims(verified.claims))
+
+
+def verify_token(
+    session: Session, target: str, keyring: KeyRing | Callable[[], KeyRing]
+) -> Outcome:
+    """Verify a token or QR URL, then check it against the registry."""
+    try:
+        ring = keyring() if callable(keyring) else keyring
+    except SQLAlchemyError:
+        return _error(None)
+    verified = _verify_signature(target, ring)
+    if isinstance(verified, Outcome):
+        return verified
+    claims = verified.claims
+    checks = [_signature_check(verified)]
+    try:
+        document = find_document(session, claims.number)
+    except SQLAlchemyError:
+        return _error(claims.number)
+    if document is None:
+        checks.append(Check("registry", False, "the registry has no document with this number"))
+        return Outcome(Status.NOT_FOUND, claims.number, tuple(checks))
+    key = verified.key
+    if key.status is KeyStatus.COMPROMISED:
+        assert key.compromised_at is not None
+        if document.recorded_at >= key.compromised_at or document.kid != key.kid:
+            checks.append(
+                Check(
+                    "key",
+                    False,
+                    (
+                        f"key {key.kid} was compromised on {key.compromised_at.date()} and this "
+                        "document was not recorded with it before then"
+                    ),
+                )
+            )
+            return Outcome(Status.INVALID, claims.number, tuple(checks))
+        checks.append(Check("key", True, "recorded before the key was compromised"))
+    differences = claims.differences(claims_for_document(document))
+    if differences:
+        checks.append(
+            Check(
+                "registry",
+                False,
+                ("the signed data differs from the registry record: " + ", ".join(differences)),
+            )
+        )
+        return Outcome(Status.INVALID, claims.number, tuple(checks))
+    checks.append(Check("registry", True, "matches the registry record"))
+    return _from_registry(document, tuple(checks))
+
+
+def describe(outcome: Outcome) -> str:
+    """Several lines for a terminal: each check, then the status."""
+    lines = [f"{'ok  ' if c.passed else 'FAIL'} {c.name}: {c.detail}" for c in outcome.checks]
+    lines.append(f"status: {outcome.status.value}")
+    if outcome.revocation:
+        lines.append(f"revoked on {outcome.revocation.date.date()}: {outcome.revocation.reason}")
+    if outcome.superseded_by:
+        lines.append(f"superseded by {outcome.superseded_by}")
+    return "\n".join(lines)
+
+
+__all__ = [
+    "Check",
+    "DocumentView",
+    "IncompleteQuery",
+    "MalformedToken",
+    "Outcome",
+    "Status",
+    "describe",
+    "verify_number",
+    "verify_token",
+    "verify_token_offline",
+]
