@@ -1,0 +1,35 @@
+"""verifier: a public diploma authenticity service."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from verifier.config import Settings
+
+
+def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
+    """Application factory: ``config`` is a :class:`Settings`, or overrides for the env ones."""
+    from verifier.runtime import Runtime
+    from verifier.web import health, security
+
+    if isinstance(config, Settings):
+        settings = config
+    else:
+        settings = Settings.from_env()
+        if config:
+            settings = settings.with_overrides(**dict(config))
+    app = Flask(__name__, instance_path=str(settings.instance_dir))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=10 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.base_url.startswith("https://"),
+    )
+    app.extensions["verifier"] = Runtime(settings)
+    security.init_app(app)
+    app.register_blueprint(health.bp)
+    return app

@@ -1,0 +1,326 @@
+"""The ``verifier`` command line (also ``python -m verifier``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from verifier import credentials, demo, events, importer, keys, registry, schema
+from verifier.config import Settings
+from verifier.errors import ImportRejected, VerifierError
+from verifier.keys import KeyRing
+from verifier.numbers import normalise_number
+from verifier.qr import qr_png
+from verifier.runtime import Runtime
+from verifier.verification import describe, verify_token, verify_token_offline
+
+
+def _actor() -> str:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return f"cli:{user}"
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+class VerifierGroup(click.Group):
+    """Turns service errors into one clear line on stderr and a non-zero exit."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ImportRejected as exc:
+            for problem in exc.errors:
+                click.echo(f"error: {problem}", err=True)
+            rows = f" of {exc.total_rows} rows" if exc.total_rows is not None else ""
+            _fail(f"{len(exc.errors)} problem(s){rows}; nothing was issued")
+        except VerifierError as exc:
+            _fail(str(exc))
+        except SQLAlchemyError as exc:
+            _fail(f"database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+
+
+def _runtime(ctx: click.Context) -> Runtime:
+    if ctx.obj is None:
+        ctx.obj = Runtime(Settings.from_env())
+    runtime: Runtime = ctx.obj
+    return runtime
+
+
+pass_runtime = click.make_pass_decorator(Runtime, ensure=False)
+
+
+@click.group(cls=VerifierGroup)
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Issue, revoke and verify signed diplomas, transcripts and certificates."""
+    _runtime(ctx)
+
+
+@cli.command()
+@pass_runtime
+def init(runtime: Runtime) -> None:
+    """Create or upgrade the schema; create a signing key if there is none."""
+    schema.upgrade(runtime.database)
+    with runtime.database.transaction() as session:
+        kid = keys.ensure_key(session, runtime.keystore, actor=_actor())
+    click.echo("schema is up to date")
+    if kid:
+        click.echo(f"created signing key {kid} in {runtime.keystore.directory}")
+
+
+@cli.group()
+def institution() -> None:
+    """Manage institutions."""
+
+
+@institution.command("add")
+@click.argument("code")
+@click.option("--name-uz", required=True, help="Official name in Uzbek (Latin).")
+@click.option("--name-ru", help="Name in Russian.")
+@click.option("--name-en", help="Name in English.")
+@pass_runtime
+def institution_add(
+    runtime: Runtime, code: str, name_uz: str, name_ru: str | None, name_en: str | None
+) -> None:
+    """Add an institution with its code and names."""
+    with runtime.database.transaction() as session:
+        added = registry.add_institution(
+            session, code, name_uz=name_uz, name_ru=name_ru, name_en=name_en, actor=_actor()
+        )
+        click.echo(f"added institution {added.code}")
+
+
+class _ProgressLine:
+    """Rows done, rate and time left, redrawn in place on a terminal."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        rate = done / elapsed
+        left = (total - done) / rate if rate else 0
+        click.echo(
+            f"\r{done:,}/{total:,} rows  {rate:,.0f}/s  {dt.timedelta(seconds=round(left))} left ",
+            nl=False,
+            err=True,
+        )
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--chunk-size", default=importer.CHUNK_SIZE, show_default=True, hidden=True)
+@pass_runtime
+def issue(runtime: Runtime, file: Path, chunk_size: int) -> None:
+    """Issue every record in a .csv or .jsonl FILE (all or nothing if any row is invalid)."""
+    progress = _ProgressLine() if sys.stderr.isatty() else None
+    summary = importer.issue_file(
+        runtime.database,
+        runtime.keystore,
+        file,
+        base_url=runtime.settings.base_url,
+        actor=_actor(),
+        chunk_size=chunk_size,
+        progress=progress,
+    )
+    if progress:
+        click.echo(err=True)
+    click.echo(
+        f"{summary.rows} rows: {summary.issued} issued, {summary.already_issued} already issued "
+        f"({summary.seconds:.1f} s)"
+    )
+
+
+@cli.command()
+@click.argument("number")
+@click.option("--reason", required=True, help="Why the document is revoked (shown to verifiers).")
+@pass_runtime
+def revoke(runtime: Runtime, number: str, reason: str) -> None:
+    """Revoke a document."""
+    with runtime.database.transaction() as session:
+        document = registry.revoke(session, number, reason=reason, actor=_actor())
+        click.echo(f"revoked {document.number}")
+
+
+@cli.command()
+@click.argument("number")
+@click.option("--new-number", required=True, help="Number of the duplicate.")
+@click.option("--reason", help="Why (e.g. the original was lost).")
+@pass_runtime
+def reissue(runtime: Runtime, number: str, new_number: str, reason: str | None) -> None:
+    """Issue a duplicate under a new number; the old one becomes superseded."""
+    with runtime.database.transaction() as session:
+        signer = keys.load_signer(session, runtime.keystore)
+        new = registry.reissue(
+            session, number, new_number=new_number, reason=reason, signer=signer, actor=_actor()
+        )
+        click.echo(f"issued {new.number}; {normalise_number(number)} is superseded")
+
+
+@cli.command()
+@click.argument("number")
+@click.option("--png", type=click.Path(dir_okay=False, path_type=Path), help="Write the QR image.")
+@pass_runtime
+def qr(runtime: Runtime, number: str, png: Path | None) -> None:
+    """Print a document's QR URL (the exact QR content)."""
+    with runtime.database.session() as session:
+        document = registry.get_document(session, number)
+        url = credentials.qr_url(runtime.settings.base_url, document.token)
+    if png:
+        png.write_bytes(qr_png(url))
+    click.echo(url)
+
+
+@cli.command()
+@click.argument("target")
+@click.option(
+    "--jwks",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Verify against this JWKS only, without the registry.",
+)
+@pass_runtime
+def verify(runtime: Runtime, target: str, jwks: Path | None) -> None:
+    """Verify a token or QR URL offline; exit 0 only if valid."""
+    if jwks is not None:
+        outcome = verify_token_offline(target, KeyRing.from_jwks_file(jwks))
+    else:
+        with runtime.database.session() as session:
+            outcome = verify_token(session, target, KeyRing.from_registry(session))
+    click.echo(describe(outcome))
+    sys.exit(0 if outcome.is_valid else 1)
+
+
+@cli.group("keys")
+def keys_group() -> None:
+    """List, rotate, export and retire signing keys."""
+
+
+@keys_group.command("list")
+@pass_runtime
+def keys_list(runtime: Runtime) -> None:
+    """List signing keys and their status."""
+    with runtime.database.session() as session:
+        ring = KeyRing.from_registry(session)
+    for key in ring:
+        until = key.valid_until.isoformat(timespec="seconds") if key.valid_until else "-"
+        click.echo(
+            f"{key.kid}  {key.status:<11}  "
+            f"from {key.valid_from.isoformat(timespec='seconds')}  until {until}"
+        )
+
+
+@keys_group.command("rotate")
+@pass_runtime
+def keys_rotate(runtime: Runtime) -> None:
+    """Make a new signing key; the old one keeps verifying."""
+    with runtime.database.transaction() as session:
+        kid = keys.rotate(session, runtime.keystore, actor=_actor())
+    click.echo(f"new signing key {kid}")
+
+
+@keys_group.command("export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@pass_runtime
+def keys_export(runtime: Runtime, output: Path | None) -> None:
+    """Print the public keys as a JWKS (or write it to a file)."""
+    with runtime.database.session() as session:
+        text = json.dumps(KeyRing.from_registry(session).to_jwks(), indent=2) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+def _parse_time(value: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise VerifierError(f"--at: not an ISO 8601 time: {value!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+@keys_group.command("compromise")
+@click.argument("kid")
+@click.option(
+    "--at", "at", required=True, help="When the key was compromised (ISO 8601, UTC if no zone)."
+)
+@pass_runtime
+def keys_compromise(runtime: Runtime, kid: str, at: str) -> None:
+    """Mark a key compromised from a time on."""
+    with runtime.database.transaction() as session:
+        new_kid = keys.compromise(
+            session, runtime.keystore, kid, at=_parse_time(at), actor=_actor()
+        )
+    click.echo(f"key {kid} marked compromised")
+    if new_kid:
+        click.echo(f"new signing key {new_kid}")
+
+
+@cli.command()
+@pass_runtime
+def audit(runtime: Runtime) -> None:
+    """Re-walk the event chain; exit non-zero if a link is broken."""
+    with runtime.database.session() as session:
+        report = events.audit(session)
+    if report.broken:
+        click.echo(
+            f"chain broken after {report.events_checked} intact event(s): {report.broken}", err=True
+        )
+        sys.exit(1)
+    click.echo(f"{report.events_checked} events, chain intact; head {report.head_hash}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+@click.option("--workers", default=2, show_default=True)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the web application with gunicorn."""
+    args = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "verifier.wsgi:app",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "--forwarded-allow-ips",
+        "127.0.0.1",
+    ]
+    os.execv(sys.executable, args)  # noqa: S606 - replaces this process with gunicorn
+
+
+@cli.command("demo")
+@pass_runtime
+def demo_command(runtime: Runtime) -> None:
+    """Load a sample institution and a few dozen documents."""
+    with runtime.database.transaction() as session:
+        signer = keys.load_signer(session, runtime.keystore)
+        loaded = demo.load(session, signer, actor=_actor())
+    if not loaded:
+        click.echo("demo data is already loaded")
+        return
+    click.echo(f"loaded demo data: institutions {demo.COLLEGE} and {demo.INSTITUTE}; try")
+    click.echo(f"  verifier qr {demo.DUPLICATE_NUMBER}")
+
+
+def main() -> None:
+    cli(prog_name="verifier")

@@ -1,0 +1,1 @@
+"""HTTP layer: thin views over the service layer."""

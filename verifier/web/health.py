@@ -1,0 +1,19 @@
+"""Liveness and database check for load balancers and ``scripts/run``."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify
+
+from verifier.errors import DatabaseUnavailable
+from verifier.runtime import current_runtime
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    try:
+        current_runtime().database.ping()
+    except DatabaseUnavailable:
+        return jsonify(status="error", database="unavailable"), 503
+    return jsonify(status="ok", database="ok"), 200

@@ -1,0 +1,5 @@
+"""WSGI entry point: ``gunicorn verifier.wsgi:app``."""
+
+from verifier import create_app
+
+app = create_app()
