@@ -1,0 +1,192 @@
+"""Benchmark: `verifier issue` of N generated documents into a fresh SQLite registry.
+
+Baseline, measured in the same run on the same rows: raw Ed25519 signing of the
+same claim payloads plus one raw sqlite3 ``executemany`` of the same columns.
+Peak memory (ru_maxrss) of an import of N rows is compared with one of N/10.
+Token verification is compared with raw Ed25519 ``verify`` on the same tokens.
+Each import runs in its own process, so its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.files import generated_rows, write_csv  # noqa: E402
+from verifier import credentials, importer, keys, registry, schema  # noqa: E402
+from verifier.config import Settings  # noqa: E402
+from verifier.keys import KeyRing  # noqa: E402
+from verifier.records import Record, parse_record  # noqa: E402
+from verifier.runtime import Runtime  # noqa: E402
+
+BASE_URL = "https://diplom.example.uz"
+
+
+def runtime_in(directory: Path) -> Runtime:
+    return Runtime(
+        Settings(
+            database_url=f"sqlite:///{directory / 'registry.sqlite3'}",
+            base_url=BASE_URL,
+            keys_dir=directory / "keys",
+            instance_dir=directory,
+        )
+    )
+
+
+def child_import(csv_path: Path, directory: Path) -> None:
+    """Runs in a subprocess: import the file, print seconds and peak memory."""
+    runtime = runtime_in(directory)
+    schema.upgrade(runtime.database)
+    with runtime.database.transaction() as session:
+        keys.ensure_key(session, runtime.keystore, actor="bench")
+        registry.add_institution(session, "TATT", name_uz="Toshkent texnikumi", actor="bench")
+    started = time.perf_counter()
+    summary = importer.issue_file(
+        runtime.database, runtime.keystore, csv_path, base_url=BASE_URL, actor="bench"
+    )
+    seconds = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"issued": summary.issued, "seconds": seconds, "peak_kib": peak_kib}))
+
+
+def run_child(csv_path: Path, directory: Path) -> dict[str, float]:
+    directory.mkdir()
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", str(csv_path), str(directory)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return dict(json.loads(output.strip().splitlines()[-1]))
+
+
+def records_of(csv_path: Path) -> list[Record]:
+    with csv_path.open("rb") as handle:
+        parsed = [p for _, p in importer.read_rows(handle, "csv")]
+    return [p for p in parsed if isinstance(p, Record)]
+
+
+def baseline(records: list[Record], directory: Path) -> float:
+    """Seconds for raw Ed25519 signing + raw sqlite3 executemany of the same rows."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    private = Ed25519PrivateKey.generate()
+    payloads = [registry.claims_for_record(r).to_json() for r in records]
+    connection = sqlite3.connect(directory / "baseline.sqlite3")
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.execute(
+        "CREATE TABLE documents (id INTEGER PRIMARY KEY, number TEXT UNIQUE, type TEXT, "
+        "surname TEXT, given_name TEXT, patronymic TEXT, birth_date TEXT, institution TEXT, "
+        "program_code TEXT, program_name TEXT, qualification TEXT, study_form TEXT, "
+        "start_date TEXT, end_date TEXT, issue_date TEXT, token BLOB)"
+    )
+    started = time.perf_counter()
+    signatures = [private.sign(p) for p in payloads]
+    connection.executemany(
+        "INSERT INTO documents (number, type, surname, given_name, patronymic, birth_date, "
+        "institution, program_code, program_name, qualification, study_form, start_date, "
+        "end_date, issue_date, token) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                r.number,
+                r.type.value,
+                r.surname,
+                r.given_name,
+                r.patronymic,
+                str(r.birth_date),
+                r.institution,
+                r.program_code,
+                r.program_name,
+                r.qualification,
+                r.study_form,
+                str(r.start_date),
+                str(r.end_date),
+                str(r.issue_date),
+                s,
+            )
+            for r, s in zip(records, signatures, strict=True)
+        ],
+    )
+    connection.commit()
+    elapsed = time.perf_counter() - started
+    connection.close()
+    return elapsed
+
+
+def bench_verify(directory: Path, count: int = 20_000) -> tuple[float, float]:
+    """(raw verifies per second, credentials.verify per second) on the same tokens."""
+    runtime = runtime_in(directory)
+    with runtime.database.session() as session:
+        ring = KeyRing.from_registry(session)
+        signer = keys.load_signer(session, runtime.keystore)
+    rows = list(generated_rows(count))
+    tokens = []
+    for index, values in enumerate(rows, start=1):
+        record = parse_record(values, index)
+        assert isinstance(record, Record)
+        tokens.append(credentials.sign(registry.claims_for_record(record), signer))
+    public = ring.get(signer.kid).key
+    split = [t.rsplit(".", 1) for t in tokens]
+    decoded = [(head.encode(), keys.b64url_decode(sig)) for head, sig in split]
+    started = time.perf_counter()
+    for message, signature in decoded:
+        public.verify(signature, message)
+    raw = count / (time.perf_counter() - started)
+    started = time.perf_counter()
+    for token in tokens:
+        credentials.verify(token, ring)
+    ours = count / (time.perf_counter() - started)
+    return raw, ours
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--child", nargs=2, metavar=("CSV", "DIR"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child_import(Path(args.child[0]), Path(args.child[1]))
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-issue-") as temp:
+        work = Path(temp)
+        big = write_csv(work / "big.csv", generated_rows(args.rows))
+        small = write_csv(work / "small.csv", generated_rows(args.small))
+        print(f"rows: {args.rows:,} (small run {args.small:,}); cpu: {os.cpu_count()}")
+        base_seconds = baseline(records_of(big), work)
+        base_rate = args.rows / base_seconds
+        print(f"baseline  raw Ed25519 sign + sqlite3 executemany: {base_rate:10,.0f} docs/s")
+        large = run_child(big, work / "large")
+        rate = args.rows / large["seconds"]
+        print(
+            f"verifier issue (validate + sign + insert + events): {rate:10,.0f} docs/s"
+            f"   = {rate / base_rate:.0%} of baseline (goal >= 40%)"
+        )
+        little = run_child(small, work / "little")
+        ratio = large["peak_kib"] / little["peak_kib"]
+        print(
+            f"peak memory: {little['peak_kib'] / 1024:.0f} MiB for {args.small:,} rows, "
+            f"{large['peak_kib'] / 1024:.0f} MiB for {args.rows:,} rows "
+            f"= {ratio:.2f}x (goal <= 1.5x)"
+        )
+        raw, ours = bench_verify(work / "large")
+        print(
+            f"token verify: raw Ed25519 {raw:,.0f}/s, credentials.verify {ours:,.0f}/s"
+            f" = {ours / raw:.0%} (goal >= 60%)"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""The event log is append-only and hash-chained; the audit finds the first broken link."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import pairwise
+
+from sqlalchemy import select, text, update
+
+from verifier import events
+from verifier.models import Event
+from verifier.runtime import Runtime
+
+from .conftest import diploma_values
+
+
+def audit(runtime: Runtime) -> events.AuditReport:
+    with runtime.database.session() as session:
+        return events.audit(session)
+
+
+def test_each_state_change_appends_a_chained_event(
+    runtime: Runtime, issue: Callable[..., str]
+) -> None:
+    issue()
+    with runtime.database.session() as session:
+        chain = session.scalars(select(Event).order_by(Event.seq)).all()
+    assert [e.kind for e in chain] == ["key_created", "institution_added", "issued"]
+    assert all(later.prev_hash == earlier.hash for earlier, later in pairwise(chain))
+    assert chain[0].prev_hash == events.GENESIS_HASH
+
+
+def test_intact_chain_passes_the_audit(runtime: Runtime, issue: Callable[..., str]) -> None:
+    issue()
+    report = audit(runtime)
+    assert report.intact and report.events_checked == 3
+
+
+def test_altered_event_is_reported_at_its_position(
+    runtime: Runtime, issue: Callable[..., str]
+) -> None:
+    issue()
+    issue(diploma_values(number="KT2400002"))
+    with runtime.database.transaction() as session:
+        session.execute(update(Event).where(Event.seq == 3).values(actor="someone else"))
+    report = audit(runtime)
+    assert report.broken is not None and report.broken.seq == 3
+    assert "altered" in report.broken.problem
+
+
+def test_removed_event_is_reported(runtime: Runtime, issue: Callable[..., str]) -> None:
+    issue()
+    issue(diploma_values(number="KT2400002"))
+    with runtime.database.transaction() as session:
+        session.execute(text("DELETE FROM events WHERE seq = 2"))
+    report = audit(runtime)
+    assert report.broken is not None and report.broken.seq == 2
+    assert "missing" in report.broken.problem
+
+
+def test_rehashed_forgery_still_breaks_the_next_link(
+    runtime: Runtime, issue: Callable[..., str]
+) -> None:
+    issue()
+    issue(diploma_values(number="KT2400002"))
+    with runtime.database.transaction() as session:
+        forged = session.get(Event, 3)
+        assert forged is not None
+        forged.payload = '{"number":"KT0000001"}'
+        forged.hash = events.event_hash(
+            seq=forged.seq,
+            occurred_at=forged.occurred_at,
+            kind=forged.kind,
+            subject=forged.subject,
+            actor=forged.actor,
+            payload=forged.payload,
+            prev_hash=forged.prev_hash,
+        )
+    report = audit(runtime)
+    assert report.broken is not None and report.broken.seq == 4

@@ -1,0 +1,119 @@
+"""Real processes: the installed command, kill -9 in the middle of an import,
+and `verifier serve` answering /healthz through gunicorn."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from verifier import events
+from verifier.config import Settings
+from verifier.db import Database
+from verifier.models import Document
+
+from .files import generated_rows, write_csv
+
+pytestmark = pytest.mark.slow
+
+
+def env_for(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        VERIFIER_DATABASE_URL=settings.database_url,
+        VERIFIER_KEYS_DIR=str(settings.keys_dir),
+        VERIFIER_INSTANCE_DIR=str(settings.instance_dir),
+        VERIFIER_BASE_URL=settings.base_url,
+    )
+    return env
+
+
+def verifier(
+    settings: Settings, *args: str, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "verifier", *args],
+        env=env_for(settings),
+        capture_output=True,
+        text=True,
+        check=check,
+        timeout=300,
+    )
+
+
+def count(database: Database) -> int:
+    with database.session() as session:
+        return session.scalar(select(func.count()).select_from(Document)) or 0
+
+
+def test_import_killed_with_sigkill_resumes_exactly(settings: Settings, tmp_path: Path) -> None:
+    total = 6000
+    verifier(settings, "init")
+    verifier(settings, "institution", "add", "TATT", "--name-uz", "Toshkent texnikumi")
+    path = write_csv(tmp_path / "big.csv", generated_rows(total))
+    database = Database(settings.database_url)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "verifier", "issue", str(path), "--chunk-size", "200"],
+        env=env_for(settings),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while count(database) == 0 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    partial = count(database)
+    assert 0 < partial < total, "the import was not interrupted part-way; make the file bigger"
+
+    finished = verifier(settings, "issue", str(path))
+    assert finished.stdout.startswith(
+        f"{total} rows: {total - partial} issued, {partial} already issued"
+    )
+    assert count(database) == total
+    with database.session() as session:
+        report = events.audit(session)
+    assert report.intact and report.events_checked == total + 2
+    database.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_serve_answers_healthz_through_gunicorn(settings: Settings) -> None:
+    verifier(settings, "init")
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "verifier", "serve", "--port", str(port), "--workers", "1"],
+        env=env_for(settings),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/healthz", timeout=2
+                ) as response:
+                    assert response.status == 200
+                    assert b'"database":"ok"' in response.read().replace(b" ", b"")
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
