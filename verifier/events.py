@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
-from verifier.models import Event
+from verifier.models import Event, table
 
 GENESIS_HASH = "0" * 64
 
@@ -114,7 +114,7 @@ def append(
             }
         )
         prev_hash = digest
-    session.execute(insert(Event), rows)
+    session.execute(insert(table(Event)), rows)
 
 
 @dataclass(frozen=True)

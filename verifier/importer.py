@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import pickle
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -134,17 +136,24 @@ def _chunks(
 
 def qr_overflow(record: Record, base_url: str) -> int:
     """Bytes by which the record's QR URL would exceed the QR budget (0 when it fits)."""
-    payload = b64url(registry.claims_for_record(record).to_json())
-    token_length = _HEADER_TOKEN_LENGTH + 1 + len(payload) + 1 + _SIGNATURE_LENGTH
+    payload_bytes = len(registry.claims_for_record(record).to_json())
+    payload_length = (payload_bytes * 4 + 2) // 3  # unpadded base64url
+    token_length = _HEADER_TOKEN_LENGTH + 1 + payload_length + 1 + _SIGNATURE_LENGTH
     url_length = len(base_url.encode()) + len(credentials.QR_PATH) + token_length
     return max(0, url_length - credentials.QR_MAX_BYTES)
 
 
 def validate(
-    database: Database, path: Path, *, base_url: str, chunk_size: int = CHUNK_SIZE
+    database: Database,
+    path: Path,
+    *,
+    base_url: str,
+    chunk_size: int = CHUNK_SIZE,
+    spool: BinaryIO | None = None,
 ) -> tuple[int, int]:
     """Check every row; raise :class:`ImportRejected` with all errors, else return
-    (rows, rows already issued)."""
+    (rows, rows already issued). Records still to issue are pickled to ``spool``
+    chunk by chunk, so issuing needs neither the memory nor a second parse."""
     kind = file_kind(path)
     errors: list[RowError] = []
     first_row_of: dict[str, int] = {}
@@ -157,56 +166,65 @@ def validate(
                 rows += 1
                 if isinstance(parsed, list):
                     errors.extend(parsed)
-                    continue
-                if parsed.number in first_row_of:
-                    errors.append(
-                        RowError(
-                            row_number,
-                            "number",
-                            (f"{parsed.number} is also on row {first_row_of[parsed.number]}"),
-                        )
-                    )
-                    continue
-                first_row_of[parsed.number] = row_number
-                if parsed.institution not in institutions:
-                    errors.append(
-                        RowError(
-                            row_number,
-                            "institution",
-                            (
-                                f"unknown institution code {parsed.institution} "
-                                "(add it with `verifier institution add`)"
-                            ),
-                        )
-                    )
-                    continue
-                if overflow := qr_overflow(parsed, base_url):
-                    errors.append(
-                        RowError(
-                            row_number,
-                            "(record)",
-                            (
-                                f"too long for the QR code by {overflow} bytes; "
-                                "shorten the qualification"
-                            ),
-                        )
-                    )
-                    continue
-                records.append((row_number, parsed))
+                elif problem := _row_problem(
+                    parsed, row_number, first_row_of, institutions, base_url
+                ):
+                    errors.append(problem)
+                else:
+                    records.append((row_number, parsed))
             existing = registry.existing_documents(session, [r.number for _, r in records])
+            fresh = []
             for row_number, record in records:
                 if record.number not in existing:
-                    continue
-                problem = registry.conflict_message(record, existing[record.number])
-                if problem:
-                    errors.append(RowError(row_number, "number", problem))
+                    fresh.append(record)
+                elif conflict := registry.conflict_message(record, existing[record.number]):
+                    errors.append(RowError(row_number, "number", conflict))
                 else:
                     already += 1
+            if spool is not None and fresh and not errors:
+                pickle.dump(fresh, spool, protocol=pickle.HIGHEST_PROTOCOL)
     if rows == 0 and not errors:
         errors.append(RowError(1, "(file)", "no rows to import"))
     if errors:
         raise ImportRejected(errors, total_rows=rows)
     return rows, already
+
+
+def _row_problem(
+    record: Record,
+    row_number: int,
+    first_row_of: dict[str, int],
+    institutions: dict[str, int],
+    base_url: str,
+) -> RowError | None:
+    """What stops a well-formed record from being issued along with the rest of the file."""
+    if record.number in first_row_of:
+        first = first_row_of[record.number]
+        return RowError(row_number, "number", f"{record.number} is also on row {first}")
+    first_row_of[record.number] = row_number
+    if record.institution not in institutions:
+        return RowError(
+            row_number,
+            "institution",
+            f"unknown institution code {record.institution} "
+            "(add it with `verifier institution add`)",
+        )
+    if overflow := qr_overflow(record, base_url):
+        return RowError(
+            row_number,
+            "(record)",
+            f"too long for the QR code by {overflow} bytes; shorten the qualification",
+        )
+    return None
+
+
+def _spooled(spool: BinaryIO) -> Iterator[list[Record]]:
+    spool.seek(0)
+    while True:
+        try:
+            yield pickle.load(spool)  # noqa: S301 - our own temporary file, written just now
+        except EOFError:
+            return
 
 
 def issue_file(
@@ -219,23 +237,29 @@ def issue_file(
     chunk_size: int = CHUNK_SIZE,
     progress: Progress | None = None,
 ) -> ImportSummary:
-    """Validate the whole file, then issue what is not yet issued, chunk by chunk."""
+    """Validate the whole file, then issue what is not yet issued, chunk by chunk.
+
+    Each chunk is its own transaction; a chunk that another process issued in
+    the meantime is skipped by :func:`registry.issue`, so a killed import is
+    finished by running it again.
+    """
     started = time.monotonic()
-    total, _ = validate(database, path, base_url=base_url, chunk_size=chunk_size)
-    with database.session() as session:
-        signer = load_signer(session, store)
-        institutions = registry.institution_ids(session)
-    issued = done = 0
-    with path.open("rb") as handle:
-        for chunk in _chunks(read_rows(handle, file_kind(path)), chunk_size):
-            records = [parsed for _, parsed in chunk if isinstance(parsed, Record)]
-            if len(records) != len(chunk):
-                raise VerifierError(f"{path.name} changed while it was being imported")
+    with tempfile.TemporaryFile(prefix="verifier-import-") as spool:
+        total, already = validate(
+            database, path, base_url=base_url, chunk_size=chunk_size, spool=spool
+        )
+        with database.session() as session:
+            signer = load_signer(session, store)
+            institutions = registry.institution_ids(session)
+        issued, done = 0, already
+        if progress:
+            progress(done, total)
+        for records in _spooled(spool):
             with database.transaction() as session:
                 issued += len(
                     registry.issue(session, records, signer, actor=actor, institutions=institutions)
                 )
-            done += len(chunk)
+            done += len(records)
             if progress:
                 progress(done, total)
     return ImportSummary(total, issued, total - issued, time.monotonic() - started)

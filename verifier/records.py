@@ -8,13 +8,15 @@ clean, normalised values and cannot be built half-valid by the importer.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, replace
+from functools import cached_property
+from typing import Any, TypeVar
 
 from verifier.errors import MalformedNumber, RowError
 from verifier.models import DocumentType
@@ -61,6 +63,8 @@ MAX_COURSES = 200
 EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 _INSTITUTION_CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,15}")
 _PROGRAM_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z.\-]{0,31}")
+T = TypeVar("T")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TRUE = {"1", "true", "yes", "ha", "да"}
 _FALSE = {"", "0", "false", "no", "yoʻq", "нет"}
 
@@ -94,7 +98,7 @@ class Record:
     course_name: str | None
     hours: int | None
 
-    @property
+    @cached_property
     def holder_identity(self) -> str:
         """One person, however their name is spelt: folded names plus birth date."""
         return "|".join(
@@ -102,15 +106,64 @@ class Record:
              name_key(self.patronymic or ""), self.birth_date.isoformat())
         )  # fmt: skip
 
-    @property
+    @cached_property
     def digest(self) -> str:
         """SHA-256 of the normalised record: equal digests mean the same document."""
-        data = asdict(self)
-        encoded = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
-        return hashlib.sha256(encoded.encode()).hexdigest()
+        # Unit and record separators cannot occur in values: text with control
+        # characters is rejected, so this joining is unambiguous.
+        parts = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "courses":
+                value = "\x1e".join(f"{c.name}\x1d{c.hours}\x1d{c.grade}" for c in value)
+            parts.append("" if value is None else str(value))
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
     def renumbered(self, number: str, issue_date: dt.date) -> Record:
         return replace(self, number=number, issue_date=issue_date)
+
+
+@dataclass(frozen=True)
+class _Problem:
+    message: str
+
+
+# Pure per-value converters, cached: an import repeats the same programme names,
+# qualifications, patronymics and dates thousands of times, and every row is
+# parsed twice (validation pass, then issuing pass).
+@functools.lru_cache(maxsize=16_384)
+def _clean_text(value: str, limit: int) -> str | _Problem:
+    value = " ".join(unicodedata.normalize("NFC", value).split())
+    if len(value) > limit:
+        return _Problem(f"is too long ({len(value)} characters, at most {limit})")
+    if any(unicodedata.category(c) in {"Cc", "Cf", "Co", "Cs"} for c in value):
+        return _Problem("contains control or invisible characters")
+    return value
+
+
+@functools.lru_cache(maxsize=65_536)
+def _clean_name(value: str) -> str | _Problem:
+    try:
+        return normalise_name(value)
+    except ValueError as exc:
+        return _Problem(str(exc))
+
+
+def _clean_number(value: str) -> str | _Problem:
+    try:
+        return normalise_number(value)
+    except MalformedNumber as exc:
+        return _Problem(str(exc))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _clean_date(value: str) -> dt.date | _Problem:
+    if _DATE.fullmatch(value) is None:
+        return _Problem(f"must be a date as YYYY-MM-DD, got {value!r}")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return _Problem(f"{value} is not a real date")
 
 
 class _Row:
@@ -118,73 +171,44 @@ class _Row:
 
     def __init__(self, row: int, values: Mapping[str, Any]) -> None:
         self.row = row
-        self.values = values
+        self.values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
         self.errors: list[RowError] = []
 
     def error(self, field: str, message: str) -> None:
         self.errors.append(RowError(self.row, field, message))
 
     def raw(self, field: str) -> Any:
-        value = self.values.get(field)
-        return value.strip() if isinstance(value, str) else value
+        return self.values.get(field)
 
     def present(self, field: str) -> bool:
         return self.raw(field) not in (None, "", [])
 
-    def text(self, field: str, limit: int = 300) -> str | None:
+    def _convert(
+        self, field: str, convert: Callable[[str], T | _Problem], wrong_type: str
+    ) -> T | None:
         value = self.raw(field)
         if value in (None, ""):
             return None
         if not isinstance(value, str):
-            self.error(field, "must be text")
+            self.error(field, wrong_type)
             return None
-        value = " ".join(unicodedata.normalize("NFC", value).split())
-        if len(value) > limit:
-            self.error(field, f"is too long ({len(value)} characters, at most {limit})")
+        result = convert(value)
+        if isinstance(result, _Problem):
+            self.error(field, result.message)
             return None
-        if any(unicodedata.category(c) in {"Cc", "Cf", "Co", "Cs"} for c in value):
-            self.error(field, "contains control or invisible characters")
-            return None
-        return value
+        return result
+
+    def text(self, field: str, limit: int = 300) -> str | None:
+        return self._convert(field, functools.partial(_clean_text, limit=limit), "must be text")
 
     def name(self, field: str) -> str | None:
-        value = self.raw(field)
-        if value in (None, ""):
-            return None
-        if not isinstance(value, str):
-            self.error(field, "must be text")
-            return None
-        try:
-            return normalise_name(value)
-        except ValueError as exc:
-            self.error(field, str(exc))
-            return None
+        return self._convert(field, _clean_name, "must be text")
 
     def number(self, field: str) -> str | None:
-        value = self.raw(field)
-        if value in (None, ""):
-            return None
-        if not isinstance(value, str):
-            self.error(field, "must be text such as KT 1234567")
-            return None
-        try:
-            return normalise_number(value)
-        except MalformedNumber as exc:
-            self.error(field, str(exc))
-            return None
+        return self._convert(field, _clean_number, "must be text such as KT 1234567")
 
     def date(self, field: str) -> dt.date | None:
-        value = self.raw(field)
-        if value in (None, ""):
-            return None
-        if not isinstance(value, str) or re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is None:
-            self.error(field, f"must be a date as YYYY-MM-DD, got {value!r}")
-            return None
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            self.error(field, f"{value} is not a real date")
-            return None
+        return self._convert(field, _clean_date, "must be a date as YYYY-MM-DD")
 
     def integer(self, field: str, low: int, high: int) -> int | None:
         value = self.raw(field)
