@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from itertools import pairwise
+from typing import Any
 
 from sqlalchemy import select, text, update
 
-from verifier import events
-from verifier.models import Event
+from verifier import audit as audit_log
+from verifier import events, registry
+from verifier.models import Document, Event
 from verifier.runtime import Runtime
 
 from .conftest import diploma_values
@@ -78,3 +80,51 @@ def test_rehashed_forgery_still_breaks_the_next_link(
         )
     report = audit(runtime)
     assert report.broken is not None and report.broken.seq == 4
+
+
+def full_audit(runtime: Runtime) -> audit_log.Report:
+    with runtime.database.session() as session:
+        return audit_log.run(session)
+
+
+def test_rows_that_match_their_history_pass_the_full_audit(
+    runtime: Runtime, issue: Callable[..., str]
+) -> None:
+    number = issue()
+    with runtime.database.transaction() as session:
+        registry.revoke(session, number, reason="x", actor="test")
+    report = full_audit(runtime)
+    assert report.intact and report.documents_checked == 1
+
+
+def test_status_flipped_in_the_database_is_found(
+    runtime: Runtime, issue: Callable[..., str]
+) -> None:
+    number = issue()
+    with runtime.database.transaction() as session:
+        registry.revoke(session, number, reason="x", actor="test")
+        session.execute(update(Document).values(status="valid"))
+    finding = full_audit(runtime).finding
+    assert finding is not None and finding.subject == number
+    assert finding.problem == "row says valid, its events say revoked"
+
+
+def test_name_edited_in_the_database_is_found(runtime: Runtime, issue: Callable[..., str]) -> None:
+    number = issue()
+    with runtime.database.transaction() as session:
+        session.execute(update(Document).values(surname="Karimov"))
+    finding = full_audit(runtime).finding
+    assert (
+        finding is not None and finding.subject == number and "edited in place" in finding.problem
+    )
+
+
+def test_audit_command_exits_non_zero_on_a_broken_chain(
+    runtime: Runtime, issue: Callable[..., str], run: Callable[..., Any]
+) -> None:
+    issue()
+    with runtime.database.transaction() as session:
+        session.execute(update(Event).where(Event.seq == 2).values(kind="tampered"))
+    result = run("audit")
+    assert result.exit_code == 1
+    assert "chain broken after 1 intact event(s): event 2" in result.stderr

@@ -14,7 +14,8 @@ from typing import Any, NoReturn
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from verifier import credentials, demo, events, importer, keys, registry, schema
+from verifier import audit as audit_log
+from verifier import credentials, demo, importer, keys, registry, schema
 from verifier.config import Settings
 from verifier.errors import ImportRejected, VerifierError
 from verifier.keys import KeyRing
@@ -274,15 +275,22 @@ def keys_compromise(runtime: Runtime, kid: str, at: str) -> None:
 @cli.command()
 @pass_runtime
 def audit(runtime: Runtime) -> None:
-    """Re-walk the event chain; exit non-zero if a link is broken."""
+    """Re-walk the event chain and check every document row against it."""
     with runtime.database.session() as session:
-        report = events.audit(session)
-    if report.broken:
+        report = audit_log.run(session)
+    chain = report.chain
+    if chain.broken:
         click.echo(
-            f"chain broken after {report.events_checked} intact event(s): {report.broken}", err=True
+            f"chain broken after {chain.events_checked} intact event(s): {chain.broken}", err=True
         )
         sys.exit(1)
-    click.echo(f"{report.events_checked} events, chain intact; head {report.head_hash}")
+    if report.finding:
+        click.echo(f"registry does not match its history: {report.finding}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"{chain.events_checked} events, chain intact; {report.documents_checked} documents "
+        f"match their history; head {chain.head_hash}"
+    )
 
 
 @cli.command()
