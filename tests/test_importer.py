@@ -162,3 +162,17 @@ def test_record_too_long_for_the_qr_code_is_rejected(
     row = diploma_values(qualification="Juda uzun malaka nomi " * 12)
     (error,) = rejected(runtime, write_csv(tmp_path / "c.csv", [row]))
     assert "too long for the QR code" in error
+
+
+def test_repeated_column_is_named(runtime: Runtime, institution: str, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "c.csv", [diploma_values()])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text(f"{lines[0]},surname\n{lines[1]},X\n", encoding="utf-8")
+    assert rejected(runtime, path) == ["row 1, field (header): repeated column(s): surname"]
+
+
+def test_unknown_column_is_named(runtime: Runtime, institution: str, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "c.csv", [diploma_values()])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text(f"{lines[0]},surnme\n{lines[1]},X\n", encoding="utf-8")
+    assert rejected(runtime, path) == ["row 1, field (header): unknown column(s): surnme"]

@@ -4,6 +4,7 @@ and `verifier serve` answering /healthz through gunicorn."""
 from __future__ import annotations
 
 import os
+import pty
 import signal
 import socket
 import subprocess
@@ -117,3 +118,34 @@ def test_serve_answers_healthz_through_gunicorn(settings: Settings) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_import_on_a_terminal_shows_progress_with_rate_and_time_left(
+    settings: Settings, tmp_path: Path
+) -> None:
+    verifier(settings, "init")
+    verifier(settings, "institution", "add", "TATT", "--name-uz", "Toshkent texnikumi")
+    path = write_csv(tmp_path / "class.csv", generated_rows(300))
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "verifier", "issue", str(path), "--chunk-size", "100"],
+        env=env_for(settings),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+    )
+    os.close(terminal)
+    stdout, _ = process.communicate(timeout=120)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(controller)
+    assert process.returncode == 0
+    assert b"300/300 rows" in shown and b"/s" in shown and b"left" in shown
+    assert stdout.startswith(b"300 rows: 300 issued")
