@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -24,6 +24,7 @@ from verifier.keys import KeyRing
 from verifier.models import Document, DocumentStatus, KeyStatus
 from verifier.names import surname_matches
 from verifier.numbers import normalise_number
+from verifier.pdf.proof import Proof, ProofError, read_proof
 from verifier.registry import claims_for_document, find_document
 
 
@@ -330,6 +331,47 @@ def verify_token(
     return _from_registry(document, tuple(checks))
 
 
+def _grades_check(proof: Proof, claims: Claims) -> Check | None:
+    """Compare the embedded grade table with the digest the token signs (transcripts)."""
+    if claims.grades_digest is None:
+        if proof.grades is not None:
+            return Check("grades", False, "a grade table is embedded but the token signs none")
+        return None
+    if proof.grades is None:
+        return Check("grades", False, "the PDF carries no grade table for this transcript")
+    if credentials.grades_digest(proof.grades) != claims.grades_digest:
+        return Check(
+            "grades", False, "the embedded grade table differs from the signed one (changed)"
+        )
+    return Check("grades", True, f"all {len(proof.grades)} course lines match the signed digest")
+
+
+def verify_pdf(session: Session | None, data: bytes, keyring: KeyRing) -> Outcome:
+    """Verify the proof embedded in a PDF: its token and, for transcripts, its grade table.
+
+    ``session`` None checks offline against ``keyring`` only. Never raises for
+    bad input: unreadable, oversized or token-less PDFs are ``invalid``.
+    """
+    try:
+        proof = read_proof(data)
+    except ProofError as exc:
+        return Outcome(Status.INVALID, None, (Check("pdf", False, str(exc)),))
+    pdf_check = Check("pdf", True, "the PDF carries a verification token")
+    verified = _verify_signature(proof.token, keyring)
+    if isinstance(verified, Outcome):
+        return replace(verified, checks=(pdf_check, *verified.checks))
+    outcome = (
+        verify_token_offline(proof.token, keyring)
+        if session is None
+        else verify_token(session, proof.token, keyring)
+    )
+    grades = _grades_check(proof, verified.claims)
+    checks = (pdf_check, *outcome.checks, *((grades,) if grades else ()))
+    if grades is not None and not grades.passed:
+        return Outcome(Status.INVALID, verified.claims.number, checks)
+    return replace(outcome, checks=checks)
+
+
 def describe(outcome: Outcome) -> str:
     """Several lines for a terminal: each check, then the status."""
     lines = [f"{'ok  ' if c.passed else 'FAIL'} {c.name}: {c.detail}" for c in outcome.checks]
@@ -350,6 +392,7 @@ __all__ = [
     "Status",
     "describe",
     "verify_number",
+    "verify_pdf",
     "verify_token",
     "verify_token_offline",
 ]

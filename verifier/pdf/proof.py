@@ -1,0 +1,146 @@
+"""The proof a PDF carries: the signed token and, for transcripts, the grade table.
+
+It travels as an embedded file (``/Root /Names /EmbeddedFiles``) named
+:data:`PROOF_FILENAME`, a small JSON object::
+
+    {"format": "verifier-proof/1", "token": "<compact JWS>",
+     "grades": [["Oliy matematika", 216, "4"], ...]}
+
+``grades`` is present for transcripts only. The token is what proves anything;
+the grade table is genuine only if its digest equals the token's ``gd`` claim.
+Reading is for untrusted uploads: sizes are bounded before parsing and every
+problem raises :class:`ProofError` (never anything else).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from verifier.errors import VerifierError
+
+PROOF_FILENAME = "verifier-proof.json"
+PROOF_FORMAT = "verifier-proof/1"
+PROOF_MIME = "application/json"
+MAX_PDF_BYTES = 20 * 1024 * 1024
+MAX_PROOF_BYTES = 512 * 1024
+MAX_GRADE_LINES = 1000
+# A name tree deeper than this is not something we wrote; stop instead of recursing.
+_MAX_TREE_DEPTH = 8
+_MAX_TREE_ENTRIES = 64
+
+Grade = tuple[str, int, str]
+
+
+class ProofError(VerifierError):
+    """The PDF is unreadable or carries no well-formed proof."""
+
+
+@dataclass(frozen=True)
+class Proof:
+    token: str
+    grades: tuple[Grade, ...] | None = None
+
+    def to_json(self) -> bytes:
+        body: dict[str, Any] = {"format": PROOF_FORMAT, "token": self.token}
+        if self.grades is not None:
+            body["grades"] = [list(line) for line in self.grades]
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+    @classmethod
+    def from_json(cls, data: bytes) -> Proof:
+        if len(data) > MAX_PROOF_BYTES:
+            raise ProofError("the embedded proof is too large")
+        try:
+            body = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            raise ProofError("the embedded proof is not valid JSON") from None
+        if not isinstance(body, dict) or body.get("format") != PROOF_FORMAT:
+            raise ProofError(f"the embedded proof is not in the {PROOF_FORMAT} format")
+        token = body.get("token")
+        if not isinstance(token, str) or not token:
+            raise ProofError("the embedded proof has no token")
+        grades = body.get("grades")
+        return cls(token, None if grades is None else _grades(grades))
+
+
+def _grades(value: object) -> tuple[Grade, ...]:
+    if not isinstance(value, list) or len(value) > MAX_GRADE_LINES:
+        raise ProofError("the embedded grade table is not a list of course lines")
+    lines = []
+    for line in value:
+        if (
+            not isinstance(line, list)
+            or len(line) != 3
+            or not isinstance(line[0], str)
+            or type(line[1]) is not int
+            or not isinstance(line[2], str)
+        ):
+            raise ProofError("each embedded course line must be [name, hours, grade]")
+        lines.append((line[0], line[1], line[2]))
+    return tuple(lines)
+
+
+def proof_for(token: str, grades: Sequence[Grade] | None) -> Proof:
+    return Proof(token, None if grades is None else tuple(grades))
+
+
+def read_proof(data: bytes) -> Proof:
+    """Find and parse the proof embedded in PDF bytes; raise :class:`ProofError`."""
+    if len(data) > MAX_PDF_BYTES:
+        raise ProofError(f"the PDF is larger than {MAX_PDF_BYTES // (1024 * 1024)} MB")
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise ProofError("the file is not a PDF")
+    # pyHanko is imported here so looking up a token never pays for a PDF parser.
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        stream = _find_embedded(reader.root, PROOF_FILENAME)
+        if stream is None:
+            raise ProofError("the PDF carries no verification token")
+        raw = stream.data
+    except ProofError:
+        raise
+    except (PdfError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        raise ProofError(f"the PDF cannot be read: {exc.__class__.__name__}") from None
+    except RecursionError:
+        raise ProofError("the PDF structure is too deeply nested") from None
+    if not isinstance(raw, bytes):
+        raise ProofError("the embedded proof is not a file")
+    return Proof.from_json(raw)
+
+
+def _find_embedded(root: Any, filename: str) -> Any:
+    names = root.get("/Names")
+    if names is None:
+        return None
+    tree = names.get_object().get("/EmbeddedFiles")
+    if tree is None:
+        return None
+    spec = _lookup(tree.get_object(), filename, depth=0)
+    if spec is None:
+        return None
+    embedded = spec.get_object()["/EF"].get_object()
+    stream = embedded.get("/UF") or embedded["/F"]
+    return stream.get_object()
+
+
+def _lookup(node: Any, filename: str, *, depth: int) -> Any:
+    if depth > _MAX_TREE_DEPTH:
+        raise ProofError("the PDF's embedded-file tree is too deep")
+    pairs = node.get("/Names")
+    if pairs is not None:
+        pairs = pairs.get_object()
+        for index in range(0, min(len(pairs), 2 * _MAX_TREE_ENTRIES) - 1, 2):
+            if str(pairs[index].get_object()) == filename:
+                return pairs[index + 1]
+    for kid in list(node.get("/Kids", []))[:_MAX_TREE_ENTRIES]:
+        found = _lookup(kid.get_object(), filename, depth=depth + 1)
+        if found is not None:
+            return found
+    return None
