@@ -13,10 +13,8 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import os
 import re
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import urlsplit
@@ -215,21 +213,14 @@ def _header_segment(kid: str) -> str:
     return b64url(json.dumps({"alg": "Ed25519", "kid": kid}, separators=(",", ":")).encode())
 
 
-@functools.cache
-def _signing_threads() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=_CORES, thread_name_prefix="sign")
-
-
-_CORES = os.cpu_count() or 1
-
-
 def sign_many(claim_sets: Sequence[Claims], signer: Signer) -> list[str]:
     """Sign claim sets as compact JWS, in order.
 
     The serialisation is assembled here, the header once per key, and the
     signature made by joserfc's Ed25519 algorithm: its general
     ``serialize_compact`` re-checks header and key on every call, which doubled
-    the cost of a bulk import.
+    the cost of a bulk import. (Signing on worker threads was measured too:
+    Ed25519 releases the GIL, but the hand-offs ate the gain.)
     """
     header = _header_segment(signer.kid)
     tokens = []
@@ -238,26 +229,6 @@ def sign_many(claim_sets: Sequence[Claims], signer: Signer) -> list[str]:
         signature = _ED25519.sign(signing_input.encode(), signer.jwk)
         tokens.append(f"{signing_input}.{b64url(signature)}")
     return tokens
-
-
-class PendingTokens:
-    """Tokens being signed on worker threads, one slice per core."""
-
-    def __init__(self, claim_sets: Sequence[Claims], signer: Signer) -> None:
-        size = max(1, -(-len(claim_sets) // _CORES))
-        self._parts = [
-            _signing_threads().submit(sign_many, claim_sets[start : start + size], signer)
-            for start in range(0, len(claim_sets), size)
-        ]
-
-    def result(self) -> list[str]:
-        return [token for part in self._parts for token in part.result()]
-
-
-def start_signing(claim_sets: Sequence[Claims], signer: Signer) -> PendingTokens:
-    """:func:`sign_many` on worker threads: Ed25519 releases the GIL, so a bulk
-    import signs on every core while it prepares the rows."""
-    return PendingTokens(claim_sets, signer)
 
 
 def sign(claims: Claims, signer: Signer) -> str:

@@ -16,7 +16,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from verifier import events
-from verifier.credentials import Claims, grades_digest, start_signing
+from verifier.credentials import Claims, grades_digest, sign_many
 from verifier.errors import Conflict, NotFound, VerifierError
 from verifier.events import NewEvent
 from verifier.keys import Signer
@@ -224,7 +224,7 @@ def issue(
     now = dt.datetime.now(dt.UTC)
     holders = _holder_ids(session, fresh)
     claim_sets = [claims_for_record(record) for record in fresh]
-    signing = start_signing(claim_sets, signer)
+    tokens = sign_many(claim_sets, signer)
     rows = []
     for record, claims in zip(fresh, claim_sets, strict=True):
         rows.append(
@@ -261,7 +261,7 @@ def issue(
                 "recorded_at": now,
             }
         )
-    for row, token in zip(rows, signing.result(), strict=True):
+    for row, token in zip(rows, tokens, strict=True):
         row["token"] = token
     # Core, not ORM, inserts: the ORM's per-row bookkeeping doubles import time.
     session.execute(insert(table(Document)), rows)
