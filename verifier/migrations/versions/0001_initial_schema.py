@@ -29,7 +29,6 @@ def upgrade() -> None:
         sa.Column("prev_hash", sa.String(length=64), nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("seq", name=op.f("pk_events")),
-        sa.UniqueConstraint("hash", name=op.f("uq_events_hash")),
         sa.UniqueConstraint("prev_hash", name=op.f("uq_events_prev_hash")),
     )
     with op.batch_alter_table("events", schema=None) as batch_op:
