@@ -205,6 +205,73 @@ class Event(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class StaffRole(enum.StrEnum):
+    ADMIN = "admin"  # the Institute: institutions, users, keys
+    REGISTRAR = "registrar"  # one institution's documents
+    AUDITOR = "auditor"  # reads everything, changes nothing
+
+
+class StaffUser(Base):
+    """A person who works in the registrar workspace (password + TOTP)."""
+
+    __tablename__ = "staff_users"
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'registrar', 'auditor')", name="role"),
+        CheckConstraint(
+            "(role = 'registrar') = (institution_id IS NOT NULL)", name="registrar_institution"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    totp_secret: Mapped[str] = mapped_column(String(64))
+    # The last TOTP time step accepted: a code is never accepted twice.
+    totp_last_step: Mapped[int] = mapped_column(Integer, default=0)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    disabled: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    institution: Mapped[Institution | None] = relationship(lazy="joined")
+
+
+class ApiToken(Base):
+    """A bearer token for one institution's student-information system; stored hashed."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    # First characters of the token, shown in listings so people can tell tokens apart.
+    prefix: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(200))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    institution: Mapped[Institution] = relationship(lazy="joined", innerjoin=True)
+
+
+class IdempotencyKey(Base):
+    """The stored answer to a registrar-API request, replayed for the same key."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("api_token_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    api_token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response_body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
 def table(model: type[Base]) -> Table:
     """The Core table of a model, for bulk inserts without the ORM's per-row bookkeeping."""
     return cast(Table, model.__table__)
