@@ -14,8 +14,8 @@ from typing import Any, NoReturn
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
+from verifier import api_tokens, credentials, demo, importer, keys, registry, schema, staff
 from verifier import audit as audit_log
-from verifier import credentials, demo, importer, keys, registry, schema
 from verifier.config import Settings
 from verifier.errors import ImportRejected, VerifierError
 from verifier.keys import KeyRing
@@ -332,3 +332,54 @@ def demo_command(runtime: Runtime) -> None:
 
 def main() -> None:
     cli(prog_name="verifier")
+@cli.group()
+def user() -> None:
+    """Staff accounts for the registrar workspace."""
+
+
+@user.command("add")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(["admin", "registrar", "auditor"]))
+@click.option("--institution", help="Institution code (registrars only).")
+@pass_runtime
+def user_add(runtime: Runtime, email: str, role: str, institution: str | None) -> None:
+    """Add a staff account; prints the TOTP enrolment URI once."""
+    password = os.environ.get("VERIFIER_NEW_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True, err=True
+    )
+    with runtime.database.transaction() as session:
+        enrolment = staff.add_user(
+            session, email, role=role, password=password, institution=institution, actor=_actor()
+        )
+    click.echo(f"added {enrolment.role.value} {enrolment.email}")
+    click.echo("scan this with an authenticator app now; it is not shown again:")
+    click.echo(enrolment.otpauth_uri)
+
+
+@cli.group("api-token")
+def api_token() -> None:
+    """Bearer tokens for institutions' own systems."""
+
+
+@api_token.command("create")
+@click.option("--institution", required=True, help="Institution code the token acts for.")
+@click.option("--name", help="What uses the token, e.g. the student-information system.")
+@pass_runtime
+def api_token_create(runtime: Runtime, institution: str, name: str | None) -> None:
+    """Create a token; prints it once (only its hash is stored)."""
+    with runtime.database.transaction() as session:
+        token = api_tokens.create(session, institution, name=name, actor=_actor())
+    click.echo(f"created API token {token.id} for {token.institution} ({token.name}); shown once:")
+    click.echo(token.secret)
+
+
+@api_token.command("revoke")
+@click.argument("token_id", type=int)
+@pass_runtime
+def api_token_revoke(runtime: Runtime, token_id: int) -> None:
+    """Revoke a token at once."""
+    with runtime.database.transaction() as session:
+        api_tokens.revoke(session, token_id, actor=_actor())
+    click.echo(f"revoked API token {token_id}")
+
+
