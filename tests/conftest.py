@@ -22,6 +22,9 @@ from verifier.config import Settings
 from verifier.records import Record, parse_record
 from verifier.runtime import Runtime
 
+# Fixtures of the public site and API live beside their tests.
+pytest_plugins = ["tests.web_fixtures"]
+
 BASE_URL = "https://verify.example.uz"
 PG_URL = os.environ.get("VERIFIER_TEST_DATABASE_URL")
 

@@ -13,7 +13,7 @@ from verifier.config import Settings
 def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     """Application factory: ``config`` is a :class:`Settings`, or overrides for the env ones."""
     from verifier.runtime import Runtime
-    from verifier.web import health, security
+    from verifier.web import api, errors, health, i18n, limits, lookup, public, security
 
     if isinstance(config, Settings):
         settings = config
@@ -29,7 +29,17 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.base_url.startswith("https://"),
     )
+    # Names in Cyrillic and Uzbek Latin stay readable in JSON answers.
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["verifier"] = Runtime(settings)
-    security.init_app(app)
+    security.init_app(app)  # size limits first: nothing else reads an oversized request
+    limits.init_app(app, settings)
+    i18n.init_app(app)
+    errors.init_app(app)
+    lookup.keyring_provider(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(api.wellknown)
     return app

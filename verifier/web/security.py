@@ -1,13 +1,34 @@
-"""Security headers on every response."""
+"""Security headers on every response, and size limits checked before any parsing."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
+
+# A QR URL is at most 412 bytes and a token at most 1024 characters; a look-up
+# query is far shorter. Anything longer is refused before routing looks at it.
+MAX_URL_LENGTH = 2048
+# Bodies per endpoint; everything else (GET pages) takes no body at all.
+BODY_LIMITS = {
+    "api.verify_batch": 512 * 1024,  # 1000 queries with room for pretty-printing
+    "api.verify_token_route": 8 * 1024,
+    "api.verify_pdf_route": 10 * 1024 * 1024,
+}
+DEFAULT_BODY_LIMIT = 16 * 1024
+
+
+def _limit_sizes() -> None:
+    if len(request.full_path) > MAX_URL_LENGTH:
+        abort(414)
+    limit = BODY_LIMITS.get(request.endpoint or "", DEFAULT_BODY_LIMIT)
+    if request.content_length is not None and request.content_length > limit:
+        abort(413)
+    # Also caps chunked bodies that announce no length: reading past it raises 413.
+    request.max_content_length = limit
 
 
 def _headers(response: Response) -> Response:
@@ -23,4 +44,5 @@ def _headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(_limit_sizes)
     app.after_request(_headers)

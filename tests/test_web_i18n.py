@@ -1,0 +1,46 @@
+"""Message catalogues: complete in every language and shipped compiled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from verifier.web.i18n import LANGUAGES, TRANSLATIONS_DIR
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_is_translated_and_compiled(language: str) -> None:
+    folder = TRANSLATIONS_DIR / language / "LC_MESSAGES"
+    with (folder / "messages.po").open("rb") as handle:
+        source = read_po(handle)
+    with (folder / "messages.mo").open("rb") as handle:
+        compiled = read_mo(handle)
+    untranslated = [m.id for m in source if m.id and (not m.string or m.fuzzy)]
+    assert untranslated == []
+    assert {m.id: m.string for m in source if m.id} == {m.id: m.string for m in compiled if m.id}, (
+        "the .mo is stale: run pybabel compile -d verifier/translations"
+    )
+
+
+def test_the_catalogues_hold_every_message_in_the_code() -> None:
+    method_map = [("verifier/**.py", "python"), ("templates/**.html", "jinja2")]
+    in_code = {
+        message
+        for _, _, message, *_ in extract_from_dir(
+            ROOT,
+            method_map,
+            keywords={**DEFAULT_KEYWORDS, "lazy_gettext": None},
+            directory_filter=lambda path: Path(path).name not in {".venv", ".git", "build"},
+        )
+    }
+    with (TRANSLATIONS_DIR / "ru" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        in_catalogue = {m.id for m in read_po(handle) if m.id}
+    assert in_code - in_catalogue == set(), (
+        "run pybabel extract/update (docs/public-verification.md)"
+    )

@@ -1,0 +1,132 @@
+"""Fixtures for the public site and API: demo data, tokens, a live gunicorn server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from verifier import demo, keys
+from verifier.config import Settings
+from verifier.credentials import qr_url
+from verifier.models import Document
+from verifier.runtime import Runtime
+
+
+@pytest.fixture
+def demo_data(runtime: Runtime) -> None:
+    """The sample registry of ``verifier demo``: every status has a document."""
+    with runtime.database.transaction() as session:
+        signer = keys.load_signer(session, runtime.keystore)
+        demo.load(session, signer, actor="test")
+
+
+@pytest.fixture
+def token_of(runtime: Runtime) -> Callable[[str], str]:
+    """The signed token printed in a document's QR code."""
+
+    def _token(number: str) -> str:
+        with runtime.database.session() as session:
+            token = session.scalar(select(Document.token).where(Document.number == number))
+        assert token is not None, number
+        return token
+
+    return _token
+
+
+@pytest.fixture
+def qr_of(runtime: Runtime, token_of: Callable[[str], str]) -> Callable[[str], str]:
+    """The exact QR content of a document: ``{BASE_URL}/v/{token}``."""
+    return lambda number: qr_url(runtime.settings.base_url, token_of(number))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+    access_log: Path
+
+
+def server_env(settings: Settings, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        VERIFIER_DATABASE_URL=settings.database_url,
+        VERIFIER_KEYS_DIR=str(settings.keys_dir),
+        VERIFIER_INSTANCE_DIR=str(settings.instance_dir),
+        VERIFIER_BASE_URL=settings.base_url,
+        VERIFIER_RATELIMIT="off",
+    )
+    env.update(extra)
+    return env
+
+
+def start_gunicorn(
+    settings: Settings, tmp_path: Path, *, workers: int = 2, env: Mapping[str, str] = {}
+) -> Server:
+    """``gunicorn verifier.wsgi:app`` as deployed; the access log records each worker's pid."""
+    port = free_port()
+    access_log = tmp_path / f"access-{port}.log"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "verifier.wsgi:app",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            str(access_log),
+            "--access-logformat",
+            "%(p)s %(s)s %(U)s",
+        ],
+        env=server_env(settings, **env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2):
+                break
+        except (OSError, urllib.error.HTTPError):
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError("gunicorn did not start") from None
+            time.sleep(0.1)
+    return Server(url, process, access_log)
+
+
+def stop(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+@pytest.fixture
+def live_server(runtime: Runtime, demo_data: None, tmp_path: Path) -> Iterator[Server]:
+    """The demo registry served by real gunicorn workers, rate limits off."""
+    server = start_gunicorn(runtime.settings, tmp_path)
+    yield server
+    stop(server)

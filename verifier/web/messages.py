@@ -1,0 +1,86 @@
+"""Every user-facing sentence of the public site and API, marked for translation.
+
+Kept in one module so the catalogues have one source and the HTML page and the
+JSON ``message`` always say the same thing in the same words.
+"""
+
+from __future__ import annotations
+
+from flask_babel import LazyString, lazy_gettext
+
+from verifier.verification import Status
+
+STATUS_WORDS: dict[Status, LazyString] = {
+    Status.VALID: lazy_gettext("Valid"),
+    Status.REVOKED: lazy_gettext("Revoked"),
+    Status.SUPERSEDED: lazy_gettext("Superseded"),
+    Status.NOT_FOUND: lazy_gettext("Not found"),
+    Status.INVALID: lazy_gettext("Invalid"),
+    Status.ERROR: lazy_gettext("Cannot check now"),
+}
+
+STATUS_EXPLANATIONS: dict[Status, LazyString] = {
+    Status.VALID: lazy_gettext(
+        "The registry holds this document and it is in force. Compare every field below "
+        "with the paper: they must be identical."
+    ),
+    Status.REVOKED: lazy_gettext(
+        "The registry holds this document, but it has been revoked and is no longer in force."
+    ),
+    Status.SUPERSEDED: lazy_gettext(
+        "This document was replaced by a duplicate or a corrected document; only the new "
+        "document is in force."
+    ),
+    Status.NOT_FOUND: lazy_gettext(
+        "The registry holds no document with this number and this holder. Check the number "
+        "and the surname (or birth date) as printed."
+    ),
+    Status.INVALID: lazy_gettext(
+        "This verification code is not genuine, has been altered, or does not match the "
+        "registry. Do not accept the document."
+    ),
+    Status.ERROR: lazy_gettext(
+        "The registry cannot be reached right now, so nothing can be confirmed or denied. "
+        "Please try again later."
+    ),
+}
+
+CHECK_NAMES: dict[str, LazyString] = {
+    "registry": lazy_gettext("Registry record"),
+    "holder": lazy_gettext("Holder"),
+    "signature": lazy_gettext("Digital signature"),
+    "key": lazy_gettext("Signing key"),
+    "pdf": lazy_gettext("PDF file"),
+}
+
+DOCUMENT_TYPES: dict[str, LazyString] = {
+    "diploma": lazy_gettext("Diploma"),
+    "transcript": lazy_gettext("Diploma supplement (transcript)"),
+    "certificate": lazy_gettext("Professional development certificate"),
+}
+
+# Error codes of the JSON API and the sentence each one shows to a person.
+ERROR_MESSAGES: dict[str, LazyString] = {
+    "bad_request": lazy_gettext("The request could not be understood."),
+    "invalid_json": lazy_gettext("The request body is not valid JSON in UTF-8."),
+    "invalid_request": lazy_gettext("The request body does not have the documented shape."),
+    "malformed_number": lazy_gettext(
+        "The document number is malformed: expected 1-4 letters then 1-12 digits, e.g. KT 1234567."
+    ),
+    "malformed_birth_date": lazy_gettext("The birth date must be a real date as YYYY-MM-DD."),
+    "missing_number": lazy_gettext("The document number is required."),
+    "missing_surname": lazy_gettext(
+        "The holder's surname (or birth date) is required together with the document number."
+    ),
+    "missing_token": lazy_gettext("The verification code (token or QR link) is required."),
+    "missing_file": lazy_gettext("Upload the PDF file in the multipart field 'file'."),
+    "too_many_queries": lazy_gettext("A batch may hold at most 1000 queries."),
+    "no_such_route": lazy_gettext("There is nothing at this address."),
+    "method_not_allowed": lazy_gettext("This method is not allowed at this address."),
+    "too_large": lazy_gettext("The request body is too large."),
+    "uri_too_long": lazy_gettext("The address is too long."),
+    "unsupported_media_type": lazy_gettext("Send the request body as the documented media type."),
+    "rate_limited": lazy_gettext("Too many requests from your address. Please wait and retry."),
+    "unavailable": lazy_gettext("The service cannot answer right now. Please try again later."),
+    "internal_error": lazy_gettext("Something went wrong on our side. Please try again later."),
+}

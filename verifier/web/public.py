@@ -1,0 +1,104 @@
+"""The public look-up site: the form, the answer page and the QR landing page.
+
+Plain HTML forms and links only, so it works without JavaScript, on a phone,
+with a keyboard or a screen reader, and prints cleanly for a clerk's file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request
+
+from verifier.numbers import display_number
+from verifier.runtime import current_runtime
+from verifier.verification import DocumentView, Outcome, Status, verify_token
+from verifier.web.i18n import select_language
+from verifier.web.lookup import BadQuery, current_keyring, parse_query, verify_many
+from verifier.web.messages import (
+    CHECK_NAMES,
+    DOCUMENT_TYPES,
+    ERROR_MESSAGES,
+    STATUS_EXPLANATIONS,
+    STATUS_WORDS,
+)
+
+bp = Blueprint("public", __name__)
+
+# Shape as well as colour and words tell the statuses apart.
+STATUS_MARKS = {
+    "valid": "✓",
+    "revoked": "✗",
+    "superseded": "↻",
+    "not_found": "?",
+    "invalid": "✗",
+    "error": "!",
+}
+
+
+@bp.app_template_filter("display_number")
+def _display_number(number: str) -> str:
+    return display_number(number)
+
+
+def institution_name(document: DocumentView) -> str:
+    names = document.institution_names or {}
+    return names.get(select_language()) or names.get("uz") or document.institution_code
+
+
+@bp.app_context_processor
+def _helpers() -> dict[str, object]:
+    return {"status_marks": STATUS_MARKS, "institution_name": institution_name}
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    # Answer pages show personal data and tokens: keep them out of shared caches.
+    response.headers.setdefault("Cache-Control", "no-store")
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
+    return render_template(template, **context), status
+
+
+def _answer(outcome: Outcome, *, from_qr: bool, form: dict[str, str]) -> tuple[str, int]:
+    return _page(
+        "public/answer.html",
+        503 if outcome.status is Status.ERROR else 200,
+        outcome=outcome,
+        status_word=STATUS_WORDS[outcome.status],
+        explanation=STATUS_EXPLANATIONS[outcome.status],
+        check_names=CHECK_NAMES,
+        document_types=DOCUMENT_TYPES,
+        from_qr=from_qr,
+        form=form,
+    )
+
+
+@bp.get("/")
+def index() -> tuple[str, int]:
+    return _page("public/index.html", form={}, errors={})
+
+
+@bp.get("/verify")
+def verify() -> tuple[str, int]:
+    form = {name: request.args.get(name, "")[:200] for name in ("number", "surname", "birth_date")}
+    if not any(value.strip() for value in form.values()):
+        return _page("public/index.html", form=form, errors={})
+    try:
+        query = parse_query(form["number"], form["surname"], form["birth_date"])
+    except BadQuery as exc:
+        errors = {exc.field or "number": ERROR_MESSAGES[exc.code]}
+        return _page("public/index.html", exc.status, form=form, errors=errors)
+    with current_runtime().database.session() as session:
+        (outcome,) = verify_many(session, [query])
+    return _answer(outcome, from_qr=False, form=form)
+
+
+@bp.get("/v/<token>")
+def landing(token: str) -> tuple[str, int]:
+    with current_runtime().database.session() as session:
+        outcome = verify_token(session, token, current_keyring())
+    return _answer(outcome, from_qr=True, form={})
