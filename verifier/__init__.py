@@ -13,7 +13,17 @@ from verifier.config import Settings
 def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     """Application factory: ``config`` is a :class:`Settings`, or overrides for the env ones."""
     from verifier.runtime import Runtime
-    from verifier.web import api, errors, health, i18n, limits, lookup, public, security
+    from verifier.web import (
+        api,
+        errors,
+        health,
+        i18n,
+        limits,
+        lookup,
+        public,
+        registrar_api,
+        security,
+    )
 
     if isinstance(config, Settings):
         settings = config
@@ -42,4 +52,5 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api.wellknown)
+    app.register_blueprint(registrar_api.bp)
     return app

@@ -17,6 +17,8 @@ BODY_LIMITS = {
     "api.verify_batch": 512 * 1024,  # 1000 queries with room for pretty-printing
     "api.verify_token_route": 8 * 1024,
     "api.verify_pdf_route": 10 * 1024 * 1024,
+    "registrar_api.issue_documents": 8 * 1024 * 1024,  # 1000 transcripts with course lines
+    "registrar_api.revoke_document": 8 * 1024,
 }
 DEFAULT_BODY_LIMIT = 16 * 1024
 
