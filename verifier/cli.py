@@ -22,7 +22,7 @@ from verifier.keys import KeyRing
 from verifier.numbers import normalise_number
 from verifier.qr import qr_png
 from verifier.runtime import Runtime
-from verifier.verification import describe, verify_token, verify_token_offline
+from verifier.verification import describe, verify_pdf, verify_token, verify_token_offline
 
 
 def _actor() -> str:
@@ -79,9 +79,12 @@ def init(runtime: Runtime) -> None:
     schema.upgrade(runtime.database)
     with runtime.database.transaction() as session:
         kid = keys.ensure_key(session, runtime.keystore, actor=_actor())
+        certificate = keys.ensure_pdf_certificate(session, runtime.keystore, actor=_actor())
     click.echo("schema is up to date")
     if kid:
         click.echo(f"created signing key {kid} in {runtime.keystore.directory}")
+    if certificate:
+        click.echo(f"created PDF signing certificate (SHA-256 {certificate})")
 
 
 @cli.group()
@@ -109,15 +112,17 @@ def institution_add(
 class _ProgressLine:
     """Rows done, rate and time left, redrawn in place on a terminal."""
 
-    def __init__(self) -> None:
+    def __init__(self, unit: str = "rows") -> None:
         self.started = time.monotonic()
+        self.unit = unit
 
     def __call__(self, done: int, total: int) -> None:
         elapsed = max(time.monotonic() - self.started, 1e-6)
         rate = done / elapsed
         left = (total - done) / rate if rate else 0
+        eta = dt.timedelta(seconds=round(left))
         click.echo(
-            f"\r{done:,}/{total:,} rows  {rate:,.0f}/s  {dt.timedelta(seconds=round(left))} left ",
+            f"\r{done:,}/{total:,} {self.unit}  {rate:,.1f}/s  {eta} left ",
             nl=False,
             err=True,
         )
@@ -187,6 +192,95 @@ def qr(runtime: Runtime, number: str, png: Path | None) -> None:
     click.echo(url)
 
 
+@cli.command("pdf")
+@click.argument("number", required=False)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="PDF file.")
+@click.option("--all", "all_", is_flag=True, help="Every printable document of --institution.")
+@click.option("--institution", help="Institution code (with --all).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--russian", is_flag=True, help="Also print Russian labels (if the holder asked).")
+@click.option(
+    "--blank",
+    "blank_form",
+    help="Print only the variable data and QR onto a pre-printed blank of this form type.",
+)
+@click.option("--jobs", type=int, help="Worker processes for --all (default: every core).")
+@pass_runtime
+def pdf(
+    runtime: Runtime,
+    number: str | None,
+    output: Path | None,
+    all_: bool,
+    institution: str | None,
+    out_dir: Path | None,
+    russian: bool,
+    blank_form: str | None,
+    jobs: int | None,
+) -> None:
+    """Print a document as a signed PDF, or a whole class with --all."""
+    from verifier.pdf import batch, blank
+    from verifier.pdf.data import print_data
+    from verifier.pdf.fonts import check_fonts
+    from verifier.pdf.labels import UZ_EN, UZ_RU_EN
+    from verifier.pdf.render import load_pdf_signer, render_signed
+
+    check_fonts()  # before any database work: a missing font is a broken install
+    languages = UZ_RU_EN if russian else UZ_EN
+    if all_:
+        if number or output or not institution or not out_dir:
+            raise VerifierError("use either NUMBER -o FILE or --all --institution CODE --out DIR")
+        progress = _ProgressLine("documents") if sys.stderr.isatty() else None
+        with runtime.database.session() as session:
+            kid = load_pdf_signer(session, runtime.keystore).kid
+            summary = batch.print_class(
+                session,
+                runtime.keystore,
+                kid,
+                institution=institution,
+                directory=out_dir,
+                base_url=runtime.settings.base_url,
+                languages=languages,
+                workers=jobs,
+                progress=progress,
+            )
+        if progress:
+            click.echo(err=True)
+        click.echo(
+            f"{summary.written} written, {summary.skipped_existing} already there, "
+            f"{summary.not_printable} revoked or superseded not printed "
+            f"({summary.seconds:.1f} s) in {out_dir}"
+        )
+        return
+    if not number or not output:
+        raise VerifierError("give a document NUMBER and -o FILE (or --all, see --help)")
+    with runtime.database.session() as session:
+        data = print_data(session, number, runtime.settings.base_url)
+        if blank_form:
+            document_pdf = blank.render_on_blank(data, blank.load_form(blank_form), languages)
+        else:
+            document_pdf = render_signed(
+                data, load_pdf_signer(session, runtime.keystore), languages
+            )
+    batch.write_atomically(output, document_pdf)
+    click.echo(f"wrote {output} ({data.number}, {len(document_pdf):,} bytes)")
+
+
+MAX_PDF_ARGUMENT_BYTES = 20 * 1024 * 1024
+
+
+def _pdf_bytes(target: str) -> bytes | None:
+    """The file's bytes if TARGET names a PDF file, else None (it is a token or URL)."""
+    # A token's last segment is an 86-character signature, so it never ends in ".pdf".
+    if not target.lower().endswith(".pdf"):
+        return None
+    path = Path(target)
+    try:
+        with path.open("rb") as handle:
+            return handle.read(MAX_PDF_ARGUMENT_BYTES + 1)
+    except OSError as exc:
+        raise VerifierError(f"cannot read {target}: {exc.strerror}") from None
+
+
 @cli.command()
 @click.argument("target")
 @click.option(
@@ -196,8 +290,15 @@ def qr(runtime: Runtime, number: str, png: Path | None) -> None:
 )
 @pass_runtime
 def verify(runtime: Runtime, target: str, jwks: Path | None) -> None:
-    """Verify a token or QR URL offline; exit 0 only if valid."""
-    if jwks is not None:
+    """Verify a token, QR URL or PDF file; exit 0 only if valid."""
+    document_pdf = _pdf_bytes(target)
+    if document_pdf is not None:
+        if jwks is not None:
+            outcome = verify_pdf(None, document_pdf, KeyRing.from_jwks_file(jwks))
+        else:
+            with runtime.database.session() as session:
+                outcome = verify_pdf(session, document_pdf, KeyRing.from_registry(session))
+    elif jwks is not None:
         outcome = verify_token_offline(target, KeyRing.from_jwks_file(jwks))
     else:
         with runtime.database.session() as session:
@@ -293,45 +394,6 @@ def audit(runtime: Runtime) -> None:
     )
 
 
-@cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True)
-@click.option("--workers", default=2, show_default=True)
-def serve(host: str, port: int, workers: int) -> None:
-    """Serve the web application with gunicorn."""
-    args = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "verifier.wsgi:app",
-        "--bind",
-        f"{host}:{port}",
-        "--workers",
-        str(workers),
-        "--access-logfile",
-        "-",
-        "--forwarded-allow-ips",
-        "127.0.0.1",
-    ]
-    os.execv(sys.executable, args)  # noqa: S606 - replaces this process with gunicorn
-
-
-@cli.command("demo")
-@pass_runtime
-def demo_command(runtime: Runtime) -> None:
-    """Load a sample institution and a few dozen documents."""
-    with runtime.database.transaction() as session:
-        signer = keys.load_signer(session, runtime.keystore)
-        loaded = demo.load(session, signer, actor=_actor())
-    if not loaded:
-        click.echo("demo data is already loaded")
-        return
-    click.echo(f"loaded demo data: institutions {demo.COLLEGE} and {demo.INSTITUTE}; try")
-    click.echo(f"  verifier qr {demo.DUPLICATE_NUMBER}")
-
-
-def main() -> None:
-    cli(prog_name="verifier")
 @cli.group()
 def user() -> None:
     """Staff accounts for the registrar workspace."""
@@ -383,3 +445,42 @@ def api_token_revoke(runtime: Runtime, token_id: int) -> None:
     click.echo(f"revoked API token {token_id}")
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+@click.option("--workers", default=2, show_default=True)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the web application with gunicorn."""
+    args = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "verifier.wsgi:app",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "--forwarded-allow-ips",
+        "127.0.0.1",
+    ]
+    os.execv(sys.executable, args)  # noqa: S606 - replaces this process with gunicorn
+
+
+@cli.command("demo")
+@pass_runtime
+def demo_command(runtime: Runtime) -> None:
+    """Load a sample institution and a few dozen documents."""
+    with runtime.database.transaction() as session:
+        signer = keys.load_signer(session, runtime.keystore)
+        loaded = demo.load(session, signer, actor=_actor())
+    if not loaded:
+        click.echo("demo data is already loaded")
+        return
+    click.echo(f"loaded demo data: institutions {demo.COLLEGE} and {demo.INSTITUTE}; try")
+    click.echo(f"  verifier qr {demo.DUPLICATE_NUMBER}")
+
+
+def main() -> None:
+    cli(prog_name="verifier")

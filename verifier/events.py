@@ -31,6 +31,7 @@ REISSUED = "reissued"
 KEY_CREATED = "key_created"
 KEY_ROTATED = "key_rotated"
 KEY_COMPROMISED = "key_compromised"
+PDF_CERTIFICATE_CREATED = "pdf_certificate_created"
 
 # Any constant works; it names the one lock that serialises chain appends on PostgreSQL.
 _PG_CHAIN_LOCK = 0x76657269

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -27,6 +27,9 @@ from verifier import events
 from verifier.errors import SigningKeyError, UnknownKey
 from verifier.events import NewEvent
 from verifier.models import KeyStatus, SigningKey
+
+if TYPE_CHECKING:
+    from verifier.pdf.signing import DocumentCertificates
 
 ALGORITHM = "Ed25519"
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
@@ -220,6 +223,13 @@ class KeyStore:
     def path_for(self, kid: str) -> Path:
         return self.directory / f"{kid}.pem"
 
+    @property
+    def certificates(self) -> DocumentCertificates:
+        """The PDF document-signing certificates kept beside the token keys."""
+        from verifier.pdf.signing import DocumentCertificates
+
+        return DocumentCertificates(self.directory, self._passphrase)
+
     def write(self, private_key: Ed25519PrivateKey) -> str:
         kid = kid_for(private_key.public_key())
         encryption: serialization.KeySerializationEncryption = (
@@ -281,6 +291,8 @@ def create_key(
     private_key = Ed25519PrivateKey.generate()
     kid = store.write(private_key)
     now = dt.datetime.now(dt.UTC)
+    # The PDF signing certificate is made with the key so they rotate together.
+    certificate = store.certificates.create(kid, now=now)
     session.add(
         SigningKey(
             kid=kid,
@@ -290,8 +302,33 @@ def create_key(
         )
     )
     session.flush()
-    events.append(session, [NewEvent(kind, kid, {"kid": kid})], actor=actor, at=now)
+    payload = {"kid": kid, "pdf_certificate_sha256": _fingerprint(certificate)}
+    events.append(session, [NewEvent(kind, kid, payload)], actor=actor, at=now)
     return kid
+
+
+def _fingerprint(certificate: Any) -> str:
+    from verifier.pdf.signing import fingerprint
+
+    return fingerprint(certificate)
+
+
+def ensure_pdf_certificate(session: Session, store: KeyStore, *, actor: str) -> str | None:
+    """Give the active key its PDF signing certificate if it has none (keys made before PDFs).
+
+    Returns the new certificate's SHA-256 fingerprint, or None if it existed.
+    """
+    row = active_key(session)
+    if row is None or store.certificates.exists(row.kid):
+        return None
+    certificate = store.certificates.create(row.kid)
+    digest = _fingerprint(certificate)
+    events.append(
+        session,
+        [NewEvent(events.PDF_CERTIFICATE_CREATED, row.kid, {"kid": row.kid, "sha256": digest})],
+        actor=actor,
+    )
+    return digest
 
 
 def ensure_key(session: Session, store: KeyStore, *, actor: str) -> str | None:

@@ -1,0 +1,98 @@
+"""The QR code as vector rectangles: sharp at any print resolution, and cheap.
+
+Dark modules are merged into horizontal runs, and runs that repeat on the next
+row into taller rectangles, then filled as one path: a version-13 code becomes
+a few hundred ``re`` operators instead of thousands of module squares.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.pdfgen.canvas import Canvas
+
+from verifier.pdf.units import mm
+from verifier.qr import make_qr
+
+QUIET_ZONE = 4  # modules of light margin on every side (ISO/IEC 18004 minimum)
+MIN_SYMBOL_MM = 30
+
+Rect = tuple[int, int, int, int]  # column, row, width, height in modules
+
+
+def qr_matrix(url: str) -> list[list[bool]]:
+    """Dark (True) / light modules of the symbol, without the quiet zone."""
+    code = make_qr(url)
+    return [list(row) for row in code.modules]
+
+
+def merged_rects(matrix: Sequence[Sequence[bool]]) -> list[Rect]:
+    """Cover the dark modules with few rectangles (row runs, merged downwards)."""
+    finished: list[Rect] = []
+    open_runs: dict[tuple[int, int], tuple[int, int]] = {}  # (start, end) -> (top row, height)
+    for row_index, row in enumerate(matrix):
+        runs = set()
+        column, width = 0, len(row)
+        while column < width:
+            if row[column]:
+                start = column
+                while column < width and row[column]:
+                    column += 1
+                runs.add((start, column))
+            else:
+                column += 1
+        for run in list(open_runs):
+            if run not in runs:
+                top, height = open_runs.pop(run)
+                finished.append((run[0], top, run[1] - run[0], height))
+        for run in runs:
+            top, height = open_runs.get(run, (row_index, 0))
+            open_runs[run] = (top, height + 1)
+    for run, (top, height) in open_runs.items():
+        finished.append((run[0], top, run[1] - run[0], height))
+    return finished
+
+
+@dataclass(frozen=True)
+class PlacedQR:
+    """Where a QR code was drawn, in points, quiet zone included."""
+
+    x: float
+    y: float
+    size: float
+    symbol_mm: float
+
+
+def draw_qr(canvas: Canvas, url: str, x: float, y: float, symbol_mm: float = 32) -> PlacedQR:
+    """Draw the QR for ``url`` with its lower-left quiet-zone corner at (x, y)."""
+    if symbol_mm < MIN_SYMBOL_MM:
+        raise ValueError(f"a QR code below {MIN_SYMBOL_MM} mm does not scan reliably from paper")
+    matrix = qr_matrix(url)
+    count = len(matrix)
+    module = symbol_mm * mm / count
+    total = module * (count + 2 * QUIET_ZONE)
+    canvas.saveState()
+    # The quiet zone is painted, not assumed: blank forms often carry a background pattern.
+    canvas.setFillColorRGB(1, 1, 1)
+    canvas.rect(x, y, total, total, stroke=0, fill=1)
+    canvas.setFillColorRGB(0, 0, 0)
+    path = canvas.beginPath()
+    origin_x = x + QUIET_ZONE * module
+    top = y + total - QUIET_ZONE * module
+    for column, row, width, height in merged_rects(matrix):
+        path.rect(
+            origin_x + column * module,
+            top - (row + height) * module,
+            width * module,
+            height * module,
+        )
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
+    return PlacedQR(x, y, total, symbol_mm)
+
+
+def qr_total_size(url: str, symbol_mm: float = 32.0) -> float:
+    """Width in points of the drawn code, quiet zone included."""
+    count = len(qr_matrix(url))
+    return symbol_mm * mm / count * (count + 2 * QUIET_ZONE)
