@@ -78,6 +78,7 @@ LOOKUP_PARAMETERS = [
             "Cyrillic look-alike letters are normalised (KT 2400101, кт-2400101)."
         ),
         "schema": {"type": "string", "maxLength": 64},
+        "example": "KT2400101",
     },
     {
         "name": "surname",
@@ -85,6 +86,7 @@ LOOKUP_PARAMETERS = [
         "required": False,
         "description": "Holder's surname, Latin or Cyrillic. Required unless birth_date is given.",
         "schema": {"type": "string", "maxLength": 100},
+        "example": "Gʻulomov",
     },
     {
         "name": "birth_date",
@@ -206,6 +208,14 @@ SCHEMAS: dict[str, Any] = {
     },
     "BatchRequest": {
         "type": "object",
+        "examples": [
+            {
+                "queries": [
+                    {"number": "KT2400101", "surname": "Gʻulomov"},
+                    {"number": "KT 2400103", "birth_date": "2002-12-25"},
+                ]
+            }
+        ],
         "required": ["queries"],
         "properties": {
             "queries": {
