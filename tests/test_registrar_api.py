@@ -203,3 +203,10 @@ def test_another_institution_cannot_revoke(
         headers={"Authorization": f"Bearer {other_token}"},
     )  # fmt: skip
     assert response.status_code == 404
+
+
+def test_error_messages_follow_the_clients_language(client: FlaskClient, institution: str) -> None:
+    response = client.post(
+        "/api/v1/documents", json=api_values(), headers={"Accept-Language": "ru"}
+    )
+    assert js(response)["error"]["message"] == "Требуется действительный API-токен."

@@ -17,6 +17,7 @@ LANGUAGES = ("uz", "ru", "en")
 DEFAULT_LANGUAGE = LANGUAGES[0]
 LANGUAGE_NAMES = {"uz": "Oʻzbekcha", "ru": "Русский", "en": "English"}
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+DOMAINS = ("messages", "registrar")
 
 
 def select_language() -> str:
@@ -39,7 +40,10 @@ def init_app(app: Flask) -> None:
     Babel(
         app,
         default_locale=DEFAULT_LANGUAGE,
-        default_translation_directories=str(TRANSLATIONS_DIR),
+        # Two catalogues merged: the public site's and the staff workspace's,
+        # so each can be extracted and translated on its own.
+        default_domain=";".join(DOMAINS),
+        default_translation_directories=";".join(str(TRANSLATIONS_DIR) for _ in DOMAINS),
         locale_selector=select_language,
         default_timezone="UTC",
     )
