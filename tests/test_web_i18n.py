@@ -43,10 +43,10 @@ def test_the_catalogues_hold_every_message_in_the_code() -> None:
             directory_filter=lambda path: Path(path).name not in {".venv", ".git", "build"},
         )
     }
-    in_catalogue: set[str] = set()
+    in_catalogue: set[object] = set()
     for domain in DOMAINS:
         with (TRANSLATIONS_DIR / "ru" / "LC_MESSAGES" / f"{domain}.po").open("rb") as handle:
-            in_catalogue |= {m.id for m in read_po(handle) if m.id}
+            in_catalogue |= {str(m.id) for m in read_po(handle) if m.id}
     assert in_code - in_catalogue == set(), (
         "run pybabel extract/update (docs/public-verification.md)"
     )
