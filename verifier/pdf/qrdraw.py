@@ -12,19 +12,13 @@ from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
 
+from verifier.pdf.qrmatrix import qr_matrix
 from verifier.pdf.units import mm
-from verifier.qr import make_qr
 
 QUIET_ZONE = 4  # modules of light margin on every side (ISO/IEC 18004 minimum)
 MIN_SYMBOL_MM = 30
 
 Rect = tuple[int, int, int, int]  # column, row, width, height in modules
-
-
-def qr_matrix(url: str) -> list[list[bool]]:
-    """Dark (True) / light modules of the symbol, without the quiet zone."""
-    code = make_qr(url)
-    return [list(row) for row in code.modules]
 
 
 def merged_rects(matrix: Sequence[Sequence[bool]]) -> list[Rect]:
@@ -77,17 +71,13 @@ def draw_qr(canvas: Canvas, url: str, x: float, y: float, symbol_mm: float = 32)
     canvas.setFillColorRGB(1, 1, 1)
     canvas.rect(x, y, total, total, stroke=0, fill=1)
     canvas.setFillColorRGB(0, 0, 0)
-    path = canvas.beginPath()
-    origin_x = x + QUIET_ZONE * module
-    top = y + total - QUIET_ZONE * module
-    for column, row, width, height in merged_rects(matrix):
-        path.rect(
-            origin_x + column * module,
-            top - (row + height) * module,
-            width * module,
-            height * module,
-        )
-    canvas.drawPath(path, stroke=0, fill=1)
+    # One module = one unit, origin at the symbol's top-left, y downwards: every
+    # rectangle is four small integers, written as literal path operators
+    # (reportlab's per-number float formatting would cost more than the page).
+    canvas.translate(x + QUIET_ZONE * module, y + total - QUIET_ZONE * module)
+    canvas.scale(module, -module)
+    operators = [f"{c} {r} {w} {h} re" for c, r, w, h in merged_rects(matrix)]
+    canvas.addLiteral("\n".join([*operators, "f"]))
     canvas.restoreState()
     return PlacedQR(x, y, total, symbol_mm)
 
