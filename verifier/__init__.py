@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from flask_wtf.csrf import CSRFProtect
 
 from verifier.config import Settings
 
@@ -21,6 +22,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         limits,
         lookup,
         public,
+        registrar,
         registrar_api,
         security,
     )
@@ -53,4 +55,9 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(api.wellknown)
     app.register_blueprint(registrar_api.bp)
+    app.register_blueprint(registrar.bp)
+    # Every HTML form carries a CSRF token; the JSON APIs take no cookies, so they are exempt.
+    csrf = CSRFProtect(app)
+    for blueprint in (api.bp, api.wellknown, registrar_api.bp):
+        csrf.exempt(blueprint)
     return app

@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -270,6 +271,44 @@ class IdempotencyKey(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     response_body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ImportJob(Base):
+    """A file uploaded in the workspace: checked on upload, issued later outside the request.
+
+    The file itself is kept here, not on a worker's disk, so any worker (or host)
+    can issue or resume it and write its report.
+    """
+
+    __tablename__ = "import_jobs"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('rejected', 'ready', 'running', 'done', 'failed')", name="status"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    created_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    filename: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(8))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    status: Mapped[str] = mapped_column(String(16))
+    total_rows: Mapped[int] = mapped_column(Integer, default=0)
+    invalid_rows: Mapped[int] = mapped_column(Integer, default=0)
+    # JSON list of [row, field, message]; capped, with the full count in error_count.
+    errors: Mapped[str] = mapped_column(Text, default="[]")
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    done_rows: Mapped[int] = mapped_column(Integer, default=0)
+    issued: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str | None] = mapped_column(String(500))
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Touched by every chunk: a running job that stops being touched was interrupted.
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    institution: Mapped[Institution] = relationship(lazy="joined", innerjoin=True)
 
 
 def table(model: type[Base]) -> Table:

@@ -19,6 +19,9 @@ BODY_LIMITS = {
     "api.verify_pdf_route": 10 * 1024 * 1024,
     "registrar_api.issue_documents": 8 * 1024 * 1024,  # 1000 transcripts with course lines
     "registrar_api.revoke_document": 8 * 1024,
+    # Workspace: a 16 MB import file plus its multipart wrapping; one document's form.
+    "registrar.imports.upload": 16 * 1024 * 1024 + 64 * 1024,
+    "registrar.documents.issue": 256 * 1024,
 }
 DEFAULT_BODY_LIMIT = 16 * 1024
 

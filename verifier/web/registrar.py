@@ -1,0 +1,212 @@
+"""The staff workspace (``/registrar/...``): log in with password + TOTP, then work.
+
+One parent blueprint owns what every workspace page shares (the session and its
+expiry, the remembered language, refusals rendered as workspace pages, no
+caching); documents, imports and administration are child blueprints.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
+
+from verifier import events, staff
+from verifier.events import NewEvent
+from verifier.runtime import current_runtime
+from verifier.verification import Status
+from verifier.web import registrar_admin, registrar_documents, registrar_imports
+from verifier.web.i18n import LANGUAGES
+from verifier.web.messages import DOCUMENT_TYPES, STATUS_WORDS
+from verifier.web.registrar_auth import (
+    LOGOUT,
+    actor,
+    current_staff,
+    end_session,
+    load_staff,
+    require_staff,
+    source_address,
+    start_session,
+)
+
+bp = Blueprint("registrar", __name__, url_prefix="/registrar")
+bp.register_blueprint(registrar_documents.bp)
+bp.register_blueprint(registrar_imports.bp)
+bp.register_blueprint(registrar_admin.bp)
+
+OPEN_ENDPOINTS = {"registrar.login"}
+
+REFUSALS: dict[int, Any] = {
+    400: _l("The request could not be understood."),
+    403: _l("Your role does not allow this."),
+    404: _l("There is nothing here, or it belongs to another institution."),
+    405: _l("This method is not allowed at this address."),
+    409: _l("The registry has changed in the meantime; reload the page."),
+    413: _l("The file is too large. Split it into smaller files and upload them one by one."),
+}
+CSRF_REFUSED = _l(
+    "The form has expired or did not come from this site. Nothing was changed. "
+    "Go back, reload the page and try again."
+)
+
+
+@bp.before_request
+def _before() -> BaseResponse | None:
+    _remember_language()
+    person, expired = load_staff()
+    g.staff = person
+    if person is None and request.endpoint not in OPEN_ENDPOINTS:
+        args: dict[str, Any] = {}
+        if expired:
+            args["expired"] = "1"
+        if request.method == "GET":
+            args["next"] = request.full_path
+        return redirect(url_for("registrar.login", **args))
+    return None
+
+
+def _remember_language() -> None:
+    """``?lang=`` switches the workspace's language until the person switches again."""
+    asked = request.args.get("lang", "").strip().lower()
+    if asked in LANGUAGES:
+        session["lang"] = asked
+    elif session.get("lang") in LANGUAGES:
+        g.language = session["lang"]  # read by i18n.select_language before anything else
+
+
+@bp.after_request
+def _no_store(response: Response) -> Response:
+    # Workspace pages show personal data and one-time secrets: never cache them.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+ROLE_NAMES = {
+    "admin": _l("Administrator"),
+    "registrar": _l("Registrar"),
+    "auditor": _l("Auditor"),
+}
+JOB_STATES = {
+    "rejected": _l("Rejected: nothing issued"),
+    "ready": _l("Checked: ready to issue"),
+    "running": _l("Issuing…"),
+    "done": _l("Done"),
+    "failed": _l("Stopped"),
+}
+KEY_STATES = {
+    "active": _l("active"),
+    "retired": _l("retired (still verifies)"),
+    "compromised": _l("compromised"),
+}
+
+
+@bp.context_processor
+def _workspace_globals() -> dict[str, Any]:
+    return {
+        "staff": current_staff(),
+        "page_url": page_url,
+        "role_names": ROLE_NAMES,
+        "status_names": {s.value: STATUS_WORDS[s] for s in Status},
+        "type_names": DOCUMENT_TYPES,
+        "job_states": JOB_STATES,
+        "key_states": KEY_STATES,
+        "labels": registrar_documents.FIELD_LABELS,
+    }
+
+
+def page_url(page: int) -> str:
+    """This page's address with another page number, keeping the filters."""
+    args = request.args.to_dict()
+    args["page"] = str(page)
+    return f"{request.path}?{urlencode(args)}"
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_refused(error: CSRFError) -> tuple[str, int]:
+    current_app.logger.warning(
+        "workspace refused %s %s from %s: %s",
+        request.method,
+        request.path,
+        source_address(),
+        error.description,
+    )
+    return render_template("registrar/refused.html", message=CSRF_REFUSED), 400
+
+
+@bp.errorhandler(HTTPException)
+def _refused(error: HTTPException) -> tuple[str, int] | HTTPException:
+    status = error.code or 500
+    if status not in REFUSALS:
+        return error
+    return render_template("registrar/refused.html", message=REFUSALS[status]), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> BaseResponse | tuple[str, int] | str:
+    if request.method == "GET":
+        if current_staff() is not None:
+            return redirect(url_for("registrar.home"))
+        return render_template("registrar/login.html", expired=bool(request.args.get("expired")))
+    email = request.form.get("email", "")[:254]
+    password = request.form.get("password", "")[:1024]
+    code = request.form.get("code", "")[:16]
+    with current_runtime().database.transaction() as db:
+        # Committed even when refused: the failure counter and the audit trail must stick.
+        attempt = staff.log_in(db, email, password, code, source=source_address())
+        if attempt.user is not None:
+            start_session(attempt.user)
+    if attempt.user is None:
+        current_app.logger.warning(
+            "workspace log-in refused for %r from %s: %s", email, source_address(), attempt.refusal
+        )
+        return render_template(
+            "registrar/login.html",
+            email=email,
+            locked=attempt.refusal == staff.LOCKED,
+            refused=True,
+        ), 401
+    return redirect(_next_page())
+
+
+def _next_page() -> str:
+    """Where ``?next=`` points, if it is a workspace page; never another site."""
+    target = request.args.get("next", "")
+    if target.startswith("/registrar/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("registrar.home")
+
+
+@bp.post("/logout")
+def logout() -> BaseResponse:
+    person = require_staff()
+    with current_runtime().database.transaction() as db:
+        events.append(
+            db,
+            [NewEvent(LOGOUT, person.email, {"email": person.email, "source": source_address()})],
+            actor=actor(),
+        )
+    end_session()
+    return redirect(url_for("registrar.login"))
+
+
+@bp.get("/")
+def home() -> BaseResponse:
+    person = require_staff()
+    if person.is_admin:
+        return redirect(url_for("registrar.admin.institutions"))
+    return redirect(url_for("registrar.documents.search"))
