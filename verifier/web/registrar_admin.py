@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from werkzeug.wrappers import Response as BaseResponse
 
 from verifier import api_tokens, keys, registry, staff
@@ -233,7 +233,7 @@ def audit() -> str:
         )
     number = page_number()
     with current_runtime().database.session() as db:
-        kinds = sorted(db.scalars(select(distinct(Event.kind))))
+        kinds = sorted(db.scalars(select(Event.kind).distinct()))
         total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = list(
             db.scalars(
