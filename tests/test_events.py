@@ -13,7 +13,7 @@ from verifier import events, registry
 from verifier.models import Document, Event
 from verifier.runtime import Runtime
 
-from .conftest import diploma_values
+from .conftest import diploma_values, transcript_values
 
 
 def audit(runtime: Runtime) -> events.AuditReport:
@@ -128,3 +128,13 @@ def test_audit_command_exits_non_zero_on_a_broken_chain(
     result = run("audit")
     assert result.exit_code == 1
     assert "chain broken after 1 intact event(s): event 2" in result.stderr
+
+
+def test_grade_digest_edited_in_the_database_is_found(
+    runtime: Runtime, issue: Callable[..., str]
+) -> None:
+    number = issue(transcript_values())
+    with runtime.database.transaction() as session:
+        session.execute(update(Document).values(grades_digest="A" * 43))
+    finding = full_audit(runtime).finding
+    assert finding is not None and finding.subject == number and "grade digest" in finding.problem

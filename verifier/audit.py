@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from verifier import events
+from verifier.credentials import grades_digest
 from verifier.models import Document, DocumentStatus, Event
 from verifier.registry import record_for_document
 
@@ -82,14 +83,14 @@ def run(session: Session) -> Report:
                 checked,
                 Finding(document.number, f"row says {document.status}, its events say {status}"),
             )
-        if record_for_document(document).digest != digest:
-            return Report(
-                chain,
-                checked,
-                Finding(
-                    document.number, "row content differs from what was issued (edited in place)"
-                ),
-            )
+        record = record_for_document(document)
+        if record.digest != digest:
+            problem = "row content differs from what was issued (edited in place)"
+            return Report(chain, checked, Finding(document.number, problem))
+        lines = [(c.name, c.hours, c.grade) for c in record.courses]
+        if record.courses and grades_digest(lines) != document.grades_digest:
+            problem = "stored grade digest does not match its course lines"
+            return Report(chain, checked, Finding(document.number, problem))
     if expected:
         missing = sorted(expected)[0]
         return Report(chain, checked, Finding(missing, "was issued but its row is missing"))

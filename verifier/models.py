@@ -153,8 +153,9 @@ class Document(Base):
     superseded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     institution: Mapped[Institution] = relationship(lazy="joined", innerjoin=True)
+    # Loaded only when read (transcript printing, audit): look-ups never need them.
     courses: Mapped[list[CourseLine]] = relationship(
-        order_by="CourseLine.position", lazy="selectin", cascade="all, delete-orphan"
+        order_by="CourseLine.position", lazy="select", cascade="all, delete-orphan"
     )
 
 

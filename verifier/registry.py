@@ -128,7 +128,28 @@ def record_for_document(document: Document) -> Record:
 
 
 def claims_for_document(document: Document) -> Claims:
-    return claims_for_record(record_for_document(document))
+    """The claims a document's token must carry, from its row alone.
+
+    Uses the stored grade digest rather than the course lines, so verifying a
+    QR code reads one row; the audit separately checks the lines still hash to it.
+    """
+    kind = DocumentType(document.type)
+    return Claims(
+        type=kind,
+        number=document.number,
+        surname=document.surname,
+        given_name=document.given_name,
+        patronymic=document.patronymic,
+        birth_date=document.birth_date,
+        institution=document.institution.code,
+        issue_date=document.issue_date,
+        program_code=document.program_code if kind is DocumentType.DIPLOMA else None,
+        qualification=document.qualification if kind is DocumentType.DIPLOMA else None,
+        diploma_number=document.diploma_number,
+        grades_digest=document.grades_digest if kind is DocumentType.TRANSCRIPT else None,
+        course_name=document.course_name,
+        hours=document.hours,
+    )
 
 
 @dataclass(frozen=True)
