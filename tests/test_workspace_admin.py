@@ -18,13 +18,15 @@ from .workspace_fixtures import (
     Account,
     admin,
     auditor,
+    client,
+    english_client,
     form_post,
     log_in,
     registrar,
     signed_in,
 )
 
-__all__ = ["admin", "auditor", "registrar", "signed_in"]
+__all__ = ["admin", "auditor", "client", "registrar", "signed_in"]
 
 SignIn = Callable[[Account], FlaskClient]
 
@@ -65,7 +67,7 @@ def test_a_new_account_gets_its_totp_enrolment_once_and_can_log_in(
     assert uri is not None
     secret = pyotp.parse_uri(uri.group(1).replace("&amp;", "&")).secret
     assert secret not in text(client.get("/registrar/users"))  # never shown again
-    fresh = app.test_client()  # type: ignore[attr-defined]
+    fresh = english_client(app)  # type: ignore[arg-type]
     assert log_in(fresh, Account("new@tatt.uz", secret)).status_code == 302
 
 
@@ -149,7 +151,7 @@ def test_the_audit_trail_filters_by_kind_actor_subject_and_date(
     app: object,
 ) -> None:
     number = issue(diploma_values())
-    worker = app.test_client()  # type: ignore[attr-defined]
+    worker = english_client(app)  # type: ignore[arg-type]
     log_in(worker, registrar)
     form_post(worker, f"/registrar/documents/{number}/revoke", {"reason": "x", "confirm": "yes"})
     client = signed_in(auditor)

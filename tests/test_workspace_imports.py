@@ -21,6 +21,7 @@ from .files import generated_rows, write_csv, write_jsonl
 from .workspace_fixtures import (
     Account,
     auditor,
+    client,
     csrf_token,
     form_post,
     other_institution,
@@ -29,7 +30,7 @@ from .workspace_fixtures import (
     signed_in,
 )
 
-__all__ = ["auditor", "other_institution", "other_registrar", "registrar", "signed_in"]
+__all__ = ["auditor", "client", "other_institution", "other_registrar", "registrar", "signed_in"]
 
 SignIn = Callable[[Account], FlaskClient]
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pyotp
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -36,6 +37,19 @@ def add_account(runtime: Runtime, email: str, role: str, institution: str | None
             session, email, role=role, password=PASSWORD, institution=institution, actor="test"
         )
     return Account(email, pyotp.parse_uri(enrolment.otpauth_uri).secret)
+
+
+def english_client(app: Flask) -> FlaskClient:
+    """A browser that prefers English, so assertions can quote the English sentences."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Overrides the suite's client for the workspace tests: English, like the assertions."""
+    return english_client(app)
 
 
 @pytest.fixture
@@ -95,7 +109,7 @@ def form_post(
 
 
 @pytest.fixture
-def signed_in(app: object, client: FlaskClient) -> Callable[[Account], FlaskClient]:
+def signed_in(client: FlaskClient) -> Callable[[Account], FlaskClient]:
     """A client signed in as the given account."""
 
     def _sign_in(account: Account) -> FlaskClient:

@@ -21,7 +21,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
@@ -43,6 +42,13 @@ from verifier.web.registrar_auth import (
     source_address,
     start_session,
 )
+from verifier.web.registrar_messages import (
+    CSRF_REFUSED,
+    JOB_STATES,
+    KEY_STATES,
+    REFUSALS,
+    ROLE_NAMES,
+)
 
 bp = Blueprint("registrar", __name__, url_prefix="/registrar")
 bp.register_blueprint(registrar_documents.bp)
@@ -50,19 +56,6 @@ bp.register_blueprint(registrar_imports.bp)
 bp.register_blueprint(registrar_admin.bp)
 
 OPEN_ENDPOINTS = {"registrar.login"}
-
-REFUSALS: dict[int, Any] = {
-    400: _l("The request could not be understood."),
-    403: _l("Your role does not allow this."),
-    404: _l("There is nothing here, or it belongs to another institution."),
-    405: _l("This method is not allowed at this address."),
-    409: _l("The registry has changed in the meantime; reload the page."),
-    413: _l("The file is too large. Split it into smaller files and upload them one by one."),
-}
-CSRF_REFUSED = _l(
-    "The form has expired or did not come from this site. Nothing was changed. "
-    "Go back, reload the page and try again."
-)
 
 
 @bp.before_request
@@ -94,25 +87,6 @@ def _no_store(response: Response) -> Response:
     # Workspace pages show personal data and one-time secrets: never cache them.
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-ROLE_NAMES = {
-    "admin": _l("Administrator"),
-    "registrar": _l("Registrar"),
-    "auditor": _l("Auditor"),
-}
-JOB_STATES = {
-    "rejected": _l("Rejected: nothing issued"),
-    "ready": _l("Checked: ready to issue"),
-    "running": _l("Issuing…"),
-    "done": _l("Done"),
-    "failed": _l("Stopped"),
-}
-KEY_STATES = {
-    "active": _l("active"),
-    "retired": _l("retired (still verifies)"),
-    "compromised": _l("compromised"),
-}
 
 
 @bp.context_processor

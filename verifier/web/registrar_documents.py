@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
@@ -46,25 +46,25 @@ DOWNLOADED = "downloaded"
 FORM_FIELDS = [name for name in FIELDS if name != "institution"]
 _NUMBER_PREFIX = re.compile(r"[^0-9A-Za-z]")
 FIELD_LABELS = {
-    "type": _l("Type"),
-    "number": _l("Number"),
-    "surname": _l("Surname"),
-    "given_name": _l("Given name"),
-    "patronymic": _l("Patronymic"),
-    "birth_date": _l("Birth date"),
-    "institution": _l("Institution"),
-    "program_code": _l("Programme code"),
-    "program_name": _l("Programme"),
-    "qualification": _l("Qualification"),
-    "study_form": _l("Form of study"),
-    "start_date": _l("Start of studies"),
-    "end_date": _l("End of studies"),
-    "issue_date": _l("Issue date"),
-    "honors": _l("With honours"),
-    "diploma_number": _l("Diploma number (transcripts)"),
-    "courses": _l("Courses and grades"),
-    "course_name": _l("Course name (certificates)"),
-    "hours": _l("Hours (certificates)"),
+    "type": lazy_gettext("Type"),
+    "number": lazy_gettext("Number"),
+    "surname": lazy_gettext("Surname"),
+    "given_name": lazy_gettext("Given name"),
+    "patronymic": lazy_gettext("Patronymic"),
+    "birth_date": lazy_gettext("Birth date"),
+    "institution": lazy_gettext("Institution"),
+    "program_code": lazy_gettext("Programme code"),
+    "program_name": lazy_gettext("Programme"),
+    "qualification": lazy_gettext("Qualification"),
+    "study_form": lazy_gettext("Form of study"),
+    "start_date": lazy_gettext("Start of studies"),
+    "end_date": lazy_gettext("End of studies"),
+    "issue_date": lazy_gettext("Issue date"),
+    "honors": lazy_gettext("With honours"),
+    "diploma_number": lazy_gettext("Diploma number (transcripts)"),
+    "courses": lazy_gettext("Courses and grades"),
+    "course_name": lazy_gettext("Course name (certificates)"),
+    "hours": lazy_gettext("Hours (certificates)"),
 }
 
 

@@ -1,0 +1,39 @@
+"""Workspace words shared by several pages, marked for the "registrar" catalogue."""
+
+from __future__ import annotations
+
+from flask_babel import LazyString, lazy_gettext
+
+REFUSALS: dict[int, LazyString] = {
+    400: lazy_gettext("The request could not be understood."),
+    403: lazy_gettext("Your role does not allow this."),
+    404: lazy_gettext("There is nothing here, or it belongs to another institution."),
+    405: lazy_gettext("This method is not allowed at this address."),
+    409: lazy_gettext("The registry has changed in the meantime; reload the page."),
+    413: lazy_gettext(
+        "The file is too large. Split it into smaller files and upload them one by one."
+    ),
+}
+CSRF_REFUSED = lazy_gettext(
+    "The form has expired or did not come from this site. Nothing was changed. "
+    "Go back, reload the page and try again."
+)
+
+
+ROLE_NAMES = {
+    "admin": lazy_gettext("Administrator"),
+    "registrar": lazy_gettext("Registrar"),
+    "auditor": lazy_gettext("Auditor"),
+}
+JOB_STATES = {
+    "rejected": lazy_gettext("Rejected: nothing issued"),
+    "ready": lazy_gettext("Checked: ready to issue"),
+    "running": lazy_gettext("Issuing…"),
+    "done": lazy_gettext("Done"),
+    "failed": lazy_gettext("Stopped"),
+}
+KEY_STATES = {
+    "active": lazy_gettext("active"),
+    "retired": lazy_gettext("retired (still verifies)"),
+    "compromised": lazy_gettext("compromised"),
+}
