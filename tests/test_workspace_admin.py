@@ -177,3 +177,10 @@ def test_the_audit_trail_is_paginated(
     assert "Page 1 of 2" in text(client.get("/registrar/audit?kind=note"))
     second = text(client.get("/registrar/audit?kind=note&page=2"))
     assert second.count("<td>note</td>") == 10
+
+
+def test_the_registrar_api_is_in_the_openapi_document(client: FlaskClient) -> None:
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert {"/api/v1/documents", "/api/v1/documents/{number}",
+            "/api/v1/documents/{number}/revoke"} <= set(document["paths"])  # fmt: skip
+    assert document["components"]["securitySchemes"]["apiToken"]["scheme"] == "bearer"

@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from verifier.verification import Status
+from verifier.web import registrar_openapi
 from verifier.web.lookup import MAX_BATCH
 from verifier.web.messages import ERROR_MESSAGES
 from verifier.web.security import BODY_LIMITS, MAX_URL_LENGTH
@@ -455,6 +456,9 @@ def document() -> dict[str, Any]:
             ),
             "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
         },
-        "paths": PATHS,
-        "components": {"schemas": SCHEMAS},
+        "paths": {**PATHS, **registrar_openapi.PATHS},
+        "components": {
+            "schemas": {**SCHEMAS, **registrar_openapi.SCHEMAS},
+            "securitySchemes": registrar_openapi.SECURITY_SCHEMES,
+        },
     }
