@@ -17,9 +17,10 @@ from pyhanko_certvalidator import ValidationContext
 
 from verifier import keys
 from verifier.errors import SigningKeyError
-from verifier.keys import active_key
+from verifier.keys import KeyRing, active_key
 from verifier.pdf.signing import DocumentCertificates
 from verifier.runtime import Runtime
+from verifier.verification import Outcome, Status, verify_pdf
 
 from .pdf_fixtures import pdfsig, signed
 
@@ -106,3 +107,38 @@ def test_the_signing_key_file_is_private_and_encrypted_with_the_passphrase(
     assert b"ENCRYPTED" in key_file.read_bytes()
     with pytest.raises(SigningKeyError, match="PASSPHRASE"):
         DocumentCertificates(tmp_path, b"wrong").load("kid12345678")
+
+
+def verify(runtime: Runtime, pdf: bytes) -> Outcome:
+    with runtime.database.session() as session:
+        return verify_pdf(session, pdf, KeyRing.from_registry(session))
+
+
+def test_an_intact_signed_pdf_verifies_and_says_it_is_unchanged(
+    runtime: Runtime, issue: Callable[..., str]
+) -> None:
+    outcome = verify(runtime, signed(runtime, issue()))
+    assert outcome.status is Status.VALID
+    assert outcome.checks[0].detail.startswith("signed PDF, unchanged since it was signed")
+
+
+def test_a_signed_pdf_edited_in_place_is_invalid_even_with_its_proof_intact(
+    runtime: Runtime, issue: Callable[..., str]
+) -> None:
+    edited = signed(runtime, issue()).replace(b"/Producer", b"/Produce2", 1)
+    outcome = verify(runtime, edited)
+    assert outcome.status is Status.INVALID
+    assert outcome.checks[0].detail == "the PDF was changed after it was signed"
+
+
+def test_a_signed_pdf_with_content_appended_is_invalid(
+    runtime: Runtime, issue: Callable[..., str]
+) -> None:
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed(runtime, issue())))
+    writer.root["/Lang"] = TextStringObject("ru")
+    writer.update_root()  # type: ignore[no-untyped-call]
+    out = io.BytesIO()
+    writer.write(out)  # type: ignore[no-untyped-call]
+    outcome = verify(runtime, out.getvalue())
+    assert outcome.status is Status.INVALID
+    assert outcome.checks[0].detail == "content was added to the PDF after it was signed"

@@ -24,6 +24,7 @@ from verifier.keys import KeyRing
 from verifier.models import Document, DocumentStatus, KeyStatus
 from verifier.names import surname_matches
 from verifier.numbers import normalise_number
+from verifier.pdf.integrity import signature_state
 from verifier.pdf.proof import Proof, ProofError, read_proof
 from verifier.registry import claims_for_document, find_document
 
@@ -356,7 +357,10 @@ def verify_pdf(session: Session | None, data: bytes, keyring: KeyRing) -> Outcom
         proof = read_proof(data)
     except ProofError as exc:
         return Outcome(Status.INVALID, None, (Check("pdf", False, str(exc)),))
-    pdf_check = Check("pdf", True, "the PDF carries a verification token")
+    signed, detail = signature_state(data)
+    if not signed:
+        return Outcome(Status.INVALID, None, (Check("pdf", False, detail),))
+    pdf_check = Check("pdf", True, f"{detail}; it carries a verification token")
     verified = _verify_signature(proof.token, keyring)
     if isinstance(verified, Outcome):
         return replace(verified, checks=(pdf_check, *verified.checks))
