@@ -13,7 +13,7 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from verifier import keys, registry
+from verifier import create_app, keys, registry
 from verifier.models import Document, Event, StaffUser
 from verifier.runtime import Runtime
 
@@ -472,3 +472,15 @@ def test_an_auditor_reads_every_institution_but_changes_nothing(
     }.items():
         assert form_post(client, path, data).status_code == 403, path
     assert document(runtime, number).status == "valid"
+
+
+def test_the_log_in_form_is_throttled_per_address_but_workspace_pages_are_not(
+    runtime: Runtime, registrar: Account
+) -> None:
+    # Registrars share office addresses: the public look-up budget must not apply to
+    # them, while guessing passwords from one address is slowed down.
+    client = english_client(create_app(runtime.settings.with_overrides(ratelimit="2/minute")))
+    assert [client.get("/registrar/login").status_code for _ in range(4)] == [200] * 4
+    statuses = [log_in(client, registrar, password="guess " * 3).status_code for _ in range(11)]
+    assert statuses == [401] * 10 + [429]
+    assert client.get("/").status_code == 200  # the public budget is untouched

@@ -56,6 +56,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.wellknown)
     app.register_blueprint(registrar_api.bp)
     app.register_blueprint(registrar.bp)
+    registrar.limit_workspace(app)
     # Every HTML form carries a CSRF token; the JSON APIs take no cookies, so they are exempt.
     csrf = CSRFProtect(app)
     for blueprint in (api.bp, api.wellknown, registrar_api.bp):

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
+    Flask,
     Response,
     current_app,
     g,
@@ -56,6 +57,24 @@ bp.register_blueprint(registrar_imports.bp)
 bp.register_blueprint(registrar_admin.bp)
 
 OPEN_ENDPOINTS = {"registrar.login"}
+
+
+LOGIN_LIMIT = "10/minute;100/hour"
+
+
+def limit_workspace(app: Flask) -> None:
+    """Staff are not held to the public look-up budget, but the log-in form is throttled.
+
+    Registrars often share one institutional address, so the public per-address
+    budget would throttle a whole office; guessing passwords is slowed per
+    address here and per account by the lockout in ``staff.log_in``.
+    """
+    for limiter in app.extensions.get("limiter", ()):
+        if not limiter.enabled:
+            continue
+        limiter.exempt(bp)
+        view = app.view_functions["registrar.login"]
+        app.view_functions["registrar.login"] = limiter.limit(LOGIN_LIMIT, methods=["POST"])(view)
 
 
 @bp.before_request

@@ -10,6 +10,7 @@ REFUSALS: dict[int, LazyString] = {
     404: lazy_gettext("There is nothing here, or it belongs to another institution."),
     405: lazy_gettext("This method is not allowed at this address."),
     409: lazy_gettext("The registry has changed in the meantime; reload the page."),
+    429: lazy_gettext("Too many attempts from your address. Wait a minute and try again."),
     413: lazy_gettext(
         "The file is too large. Split it into smaller files and upload them one by one."
     ),
