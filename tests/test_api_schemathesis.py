@@ -42,8 +42,11 @@ def test_the_live_api_honours_its_openapi_document(
             "25",
             "--seed",
             "20250101",
+            # One worker: CPython 3.11's ast module is not thread-safe ("AST
+            # constructor recursion depth mismatch"), and schemathesis parses
+            # source while generating, so two workers failed at random.
             "--workers",
-            "2",
+            "1",
             "--no-color",
         ],
         capture_output=True,
