@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from verifier.runtime import current_runtime
-from verifier.verification import Outcome, Status, verify_pdf, verify_token
+from verifier.verification import Outcome, Status, verify_numbers, verify_pdf, verify_token
 from verifier.web import openapi
 from verifier.web.errors import ApiError, error_body
 from verifier.web.lookup import (
@@ -17,7 +17,6 @@ from verifier.web.lookup import (
     BadQuery,
     current_keyring,
     parse_query,
-    verify_many,
 )
 from verifier.web.messages import STATUS_EXPLANATIONS
 
@@ -67,7 +66,7 @@ def verify_single() -> tuple[Response, int]:
     except BadQuery as exc:
         raise ApiError(exc.code, exc.status, exc.field) from None
     with current_runtime().database.session() as session:
-        (outcome,) = verify_many(session, [query])
+        (outcome,) = verify_numbers(session, [query])
     return answer(outcome)
 
 
@@ -91,7 +90,7 @@ def verify_batch() -> tuple[Response, int]:
             parsed.append(exc)
     good = [item for item in parsed if not isinstance(item, BadQuery)]
     with current_runtime().database.session() as session:
-        outcomes = iter(verify_many(session, good) if good else [])
+        outcomes = iter(verify_numbers(session, good) if good else [])
     results: list[dict[str, Any]] = []
     for item in parsed:
         if isinstance(item, BadQuery):

@@ -9,27 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 
 from flask import Flask
-from sqlalchemy import bindparam, select
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, lazyload
 
 from verifier.errors import MalformedNumber
 from verifier.keys import KeyRing
-from verifier.models import Document
-from verifier.names import surname_matches
 from verifier.numbers import normalise_number
 from verifier.runtime import current_runtime
-from verifier.verification import (
-    NOT_FOUND_CHECK,
-    Check,
-    Outcome,
-    Status,
-    _from_registry,
-)
+from verifier.verification import NumberQuery
 
 MAX_BATCH = 1000
 # Key changes (rotation, compromise) reach every worker within this many seconds;
@@ -47,14 +35,7 @@ class BadQuery(Exception):
         self.field = field
 
 
-@dataclass(frozen=True)
-class Query:
-    number: str
-    surname: str | None
-    birth_date: dt.date | None
-
-
-def parse_query(number: object, surname: object, birth_date: object) -> Query:
+def parse_query(number: object, surname: object, birth_date: object) -> NumberQuery:
     """Validate one look-up: a number plus the holder's surname or birth date."""
     for name, value in (("number", number), ("surname", surname), ("birth_date", birth_date)):
         if value is not None and not isinstance(value, str):
@@ -79,7 +60,7 @@ def parse_query(number: object, surname: object, birth_date: object) -> Query:
     typed = surname.strip() if surname else ""
     if not typed and date is None:
         raise BadQuery("missing_surname", 422, "surname")
-    return Query(canonical, typed or None, date)
+    return NumberQuery(canonical, typed or None, date)
 
 
 def keyring_provider(app: Flask) -> Callable[[], KeyRing]:
@@ -107,58 +88,3 @@ def current_keyring() -> Callable[[], KeyRing]:
 
     provider: Callable[[], KeyRing] = current_app.extensions["verifier.keyring"]
     return provider
-
-
-def _holder_matches(query: Query, document: Document | None) -> bool:
-    # The surname is folded and compared even when there is no document, so a
-    # missing number costs the same work as a wrong surname.
-    stored = document.surname if document is not None else "\u2063"
-    surname_ok = query.surname is not None and surname_matches(query.surname, stored)
-    date_ok = (
-        document is not None
-        and query.birth_date is not None
-        and query.birth_date == document.birth_date
-    )
-    return document is not None and (surname_ok or date_ok)
-
-
-# Built once: constructing the statement per request costs as much as running it.
-_BY_NUMBERS = (
-    select(Document)
-    .where(Document.number.in_(bindparam("numbers", expanding=True)))
-    .options(lazyload(Document.courses))
-)
-
-
-def verify_many(session: Session, queries: Sequence[Query]) -> list[Outcome]:
-    """The look-up rule of :func:`verify_number` for many queries, in one database round trip."""
-    numbers = sorted({query.number for query in queries})
-    try:
-        documents = {
-            document.number: document
-            for document in session.scalars(_BY_NUMBERS, {"numbers": numbers}).unique()
-        }
-    except SQLAlchemyError:
-        return [
-            Outcome(Status.ERROR, query.number, (Check("registry", False, _UNREACHABLE),))
-            for query in queries
-        ]
-    outcomes = []
-    for query in queries:
-        document = documents.get(query.number)
-        if document is None or not _holder_matches(query, document):
-            outcomes.append(Outcome(Status.NOT_FOUND, query.number, (NOT_FOUND_CHECK,)))
-            continue
-        outcomes.append(
-            _from_registry(
-                document,
-                (
-                    Check("registry", True, "recorded in the registry"),
-                    Check("holder", True, "the holder matches"),
-                ),
-            )
-        )
-    return outcomes
-
-
-_UNREACHABLE = "the registry cannot be reached right now; try again later"

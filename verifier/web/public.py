@@ -12,9 +12,9 @@ from flask import Blueprint, Response, render_template, request
 
 from verifier.numbers import display_number
 from verifier.runtime import current_runtime
-from verifier.verification import DocumentView, Outcome, Status, verify_token
+from verifier.verification import DocumentView, Outcome, Status, verify_numbers, verify_token
 from verifier.web.i18n import select_language
-from verifier.web.lookup import BadQuery, current_keyring, parse_query, verify_many
+from verifier.web.lookup import BadQuery, current_keyring, parse_query
 from verifier.web.messages import (
     CHECK_NAMES,
     DOCUMENT_TYPES,
@@ -93,7 +93,7 @@ def verify() -> tuple[str, int]:
         errors = {exc.field or "number": ERROR_MESSAGES[exc.code]}
         return _page("public/index.html", exc.status, form=form, errors=errors)
     with current_runtime().database.session() as session:
-        (outcome,) = verify_many(session, [query])
+        (outcome,) = verify_numbers(session, [query])
     return _answer(outcome, from_qr=False, form=form)
 
 
