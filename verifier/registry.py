@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from verifier import events
@@ -331,8 +331,12 @@ def get_document(session: Session, number: str) -> Document:
     return document
 
 
+# Built once: on the QR landing page, building the statement cost as much as running it.
+_BY_NUMBER = select(Document).where(Document.number == bindparam("number"))
+
+
 def find_document(session: Session, canonical_number: str) -> Document | None:
-    return session.scalars(select(Document).where(Document.number == canonical_number)).first()
+    return session.scalars(_BY_NUMBER, {"number": canonical_number}).first()
 
 
 def _reason(reason: str | None, *, required: bool) -> str | None:
