@@ -4,6 +4,7 @@ the background with progress, and a report of what was issued."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import time
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
+from verifier import import_jobs
 from verifier.models import Document, Event, ImportJob
 from verifier.runtime import Runtime
 
@@ -226,3 +228,20 @@ def test_an_auditor_sees_imports_but_cannot_upload_or_start_them(
     assert client.get("/registrar/imports/").status_code == 200
     assert upload(client, write_csv(tmp_path / "class.csv", generated_rows(2))).status_code == 403
     assert job_count(runtime) == 0
+
+
+def test_an_import_whose_worker_died_can_be_resumed(
+    signed_in: SignIn, registrar: Account, runtime: Runtime, tmp_path: Path
+) -> None:
+    client = signed_in(registrar)
+    job_id = job_id_of(upload(client, write_csv(tmp_path / "class.csv", generated_rows(4))))
+    with runtime.database.transaction() as session:
+        job = session.get(ImportJob, job_id)
+        assert job is not None
+        # Claimed by a worker that then vanished: no progress for longer than STALE_AFTER.
+        job.status = "running"
+        job.updated_at = dt.datetime.now(dt.UTC) - import_jobs.STALE_AFTER - dt.timedelta(seconds=1)
+    page = client.get(f"/registrar/imports/{job_id}").get_data(as_text=True)
+    assert "Issuing was interrupted" in page and 'http-equiv="refresh"' not in page
+    form_post(client, f"/registrar/imports/{job_id}/issue", {}, page="/registrar/imports/")
+    assert wait_until_finished(runtime, job_id).status == "done" and documents(runtime) == 4
