@@ -245,3 +245,16 @@ def test_an_import_whose_worker_died_can_be_resumed(
     assert "Issuing was interrupted" in page and 'http-equiv="refresh"' not in page
     form_post(client, f"/registrar/imports/{job_id}/issue", {}, page="/registrar/imports/")
     assert wait_until_finished(runtime, job_id).status == "done" and documents(runtime) == 4
+
+
+def test_row_problems_are_shown_in_the_workspace_language(
+    signed_in: SignIn, registrar: Account, tmp_path: Path
+) -> None:
+    rows = list(generated_rows(2))
+    rows[1]["birth_date"] = "2003-02-30"
+    client = signed_in(registrar)
+    job_id = job_id_of(upload(client, write_csv(tmp_path / "class.csv", rows)))
+    uzbek = client.get(f"/registrar/imports/{job_id}?lang=uz").get_data(as_text=True)
+    assert "2003-02-30 — mavjud boʻlmagan sana" in uzbek
+    russian = client.get(f"/registrar/imports/{job_id}?lang=ru").get_data(as_text=True)
+    assert "2003-02-30 — несуществующая дата" in russian

@@ -38,6 +38,7 @@ from verifier.web.registrar_auth import (
     source_address,
     visible_document,
 )
+from verifier.web.registrar_rowerrors import translate
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 
@@ -343,7 +344,7 @@ def issue() -> BaseResponse | tuple[str, int]:
     parsed = parse_record(values, 1)
     if isinstance(parsed, list):
         for problem in parsed:
-            problems.setdefault(_field_of(problem), []).append(problem.message)
+            problems.setdefault(_field_of(problem), []).append(translate(problem.message))
     elif overflow := importer.qr_overflow(parsed, runtime.settings.base_url):
         problems.setdefault("qualification", []).append(
             _("Too long for the QR code by %(bytes)d bytes; shorten it.", bytes=overflow)

@@ -15,11 +15,12 @@ from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response as BaseResponse
 
 from verifier import import_jobs
-from verifier.errors import VerifierError
+from verifier.errors import RowError, VerifierError
 from verifier.models import ImportJob, StaffRole
 from verifier.runtime import current_runtime
 from verifier.web.registrar_auth import Staff, actor, refuse, require_staff, roles
 from verifier.web.registrar_documents import Page, page_number
+from verifier.web.registrar_rowerrors import translate
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
@@ -103,7 +104,9 @@ def job(job_id: int) -> str:
         rows = import_jobs.preview_rows(
             found, offset=(number - 1) * ROWS_PER_PAGE, limit=ROWS_PER_PAGE
         )
-        problems = import_jobs.stored_errors(found)
+        problems = [
+            RowError(p.row, p.field, translate(p.message)) for p in import_jobs.stored_errors(found)
+        ]
     by_row: dict[int, list[str]] = {}
     for problem in problems:
         by_row.setdefault(problem.row, []).append(f"{problem.field}: {problem.message}")
