@@ -323,10 +323,6 @@ def qr_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}{QR_PATH}{token}"
 
 
-def fits_qr_budget(url: str) -> bool:
-    return len(url.encode()) <= QR_MAX_BYTES
-
-
 def token_from_target(target: str) -> str:
     """Accept a bare token or a full QR URL and return the token."""
     target = target.strip()

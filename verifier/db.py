@@ -22,10 +22,6 @@ from verifier.errors import DatabaseUnavailable
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine with the per-backend settings this service relies on."""
     parsed = make_url(url)

@@ -6,8 +6,6 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 
 from verifier.db import Database
 
@@ -27,10 +25,3 @@ def upgrade(database: Database) -> None:
     with database.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
-
-
-def is_current(database: Database) -> bool:
-    """True when the database is at the newest revision."""
-    head = ScriptDirectory.from_config(alembic_config(database.url)).get_current_head()
-    with database.engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision() == head

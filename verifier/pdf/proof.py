@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,10 +81,6 @@ def _grades(value: object) -> tuple[Grade, ...]:
             raise ProofError("each embedded course line must be [name, hours, grade]")
         lines.append((line[0], line[1], line[2]))
     return tuple(lines)
-
-
-def proof_for(token: str, grades: Sequence[Grade] | None) -> Proof:
-    return Proof(token, None if grades is None else tuple(grades))
 
 
 def read_proof(data: bytes) -> Proof:

@@ -52,10 +52,6 @@ class Staff:
     def is_admin(self) -> bool:
         return self.role is StaffRole.ADMIN
 
-    @property
-    def is_auditor(self) -> bool:
-        return self.role is StaffRole.AUDITOR
-
 
 def source_address() -> str:
     """The client address as the server sees it (a proxy must set REMOTE_ADDR itself)."""
