@@ -23,7 +23,7 @@ from verifier.records import Record, parse_record
 from verifier.runtime import Runtime
 
 # Fixtures of the public site and API live beside their tests.
-pytest_plugins = ["tests.web_fixtures"]
+pytest_plugins = ["tests.web_fixtures", "tests.browser_fixtures"]
 
 BASE_URL = "https://verify.example.uz"
 PG_URL = os.environ.get("VERIFIER_TEST_DATABASE_URL")

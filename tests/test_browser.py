@@ -3,42 +3,15 @@ with JavaScript off, as a clerk or an employer would; screenshots go to test-art
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page, expect
 
+from .browser_fixtures import ARTIFACTS
 from .web_fixtures import Server
 
 pytestmark = pytest.mark.slow
-
-CHROMIUM = os.environ.get("VERIFIER_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-
-if not Path(CHROMIUM).exists():
-    pytest.skip(
-        f"{CHROMIUM} is not installed (CI installs Debian's chromium)", allow_module_level=True
-    )
-
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
