@@ -23,7 +23,7 @@ from verifier.models import ApiToken, Event, Institution, SigningKey, StaffRole,
 from verifier.qr import qr_png
 from verifier.runtime import current_runtime
 from verifier.web.registrar_auth import actor, roles
-from verifier.web.registrar_documents import Page, page_number
+from verifier.web.registrar_documents import Page, date_argument, page_number
 
 bp = Blueprint("admin", __name__)
 
@@ -198,17 +198,6 @@ def rotate_key() -> BaseResponse:
     return redirect(url_for(".signing_keys"))
 
 
-def _day(name: str, problems: dict[str, str]) -> dt.date | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        problems[name] = _("Enter a date as YYYY-MM-DD.")
-        return None
-
-
 @bp.get("/audit")
 @roles(*READERS)
 def audit() -> str:
@@ -224,7 +213,7 @@ def audit() -> str:
     subject = request.args.get("subject", "").strip()[:64]
     if subject:
         query = query.where(Event.subject.contains(subject, autoescape=True))
-    start, end = _day("from", problems), _day("to", problems)
+    start, end = date_argument("from", problems), date_argument("to", problems)
     if start:
         query = query.where(Event.occurred_at >= dt.datetime.combine(start, dt.time(), dt.UTC))
     if end:

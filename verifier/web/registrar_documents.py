@@ -86,7 +86,8 @@ def page_number() -> int:
     return max(1, min(int(raw), 1_000_000)) if raw.isdigit() else 1
 
 
-def _date(name: str, problems: dict[str, str]) -> dt.date | None:
+def date_argument(name: str, problems: dict[str, str]) -> dt.date | None:
+    """A YYYY-MM-DD query argument; a bad one is noted in ``problems`` by name."""
     raw = request.args.get(name, "").strip()
     if not raw:
         return None
@@ -115,7 +116,8 @@ def search() -> str:
         key = name_key(word)
         if key:
             query = query.where(Document.name_key.contains(key, autoescape=True))
-    issued_from, issued_to = _date("issued_from", problems), _date("issued_to", problems)
+    issued_from = date_argument("issued_from", problems)
+    issued_to = date_argument("issued_to", problems)
     if issued_from:
         query = query.where(Document.issue_date >= issued_from)
     if issued_to:
