@@ -210,3 +210,13 @@ def test_error_messages_follow_the_clients_language(client: FlaskClient, institu
         "/api/v1/documents", json=api_values(), headers={"Accept-Language": "ru"}
     )
     assert js(response)["error"]["message"] == "Требуется действительный API-токен."
+
+
+def test_a_clash_is_reported_on_its_own_row_after_an_invalid_one(
+    client: FlaskClient, token: str
+) -> None:
+    post(client, token, api_values())
+    body = [api_values(number="KT2", birth_date="x"), api_values(surname="Karimov")]
+    rows = js(post(client, token, body))["error"]["rows"]
+    assert [(r["row"], r["field"]) for r in rows] == [(1, "birth_date"), (2, "number")]
+    assert "different person" in rows[1]["message"]

@@ -15,11 +15,13 @@ import json
 import pickle
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from sqlalchemy.orm import Session
 
 from verifier import credentials, registry
 from verifier.db import Database
@@ -156,31 +158,20 @@ def validate(
     chunk by chunk, so issuing needs neither the memory nor a second parse."""
     kind = file_kind(path)
     errors: list[RowError] = []
-    first_row_of: dict[str, int] = {}
     rows = already = 0
     with database.session() as session, path.open("rb") as handle:
-        institutions = registry.institution_ids(session)
+        screening = Screening(registry.institution_ids(session), base_url)
         for chunk in _chunks(read_rows(handle, kind), chunk_size):
             records: list[tuple[int, Record]] = []
             for row_number, parsed in chunk:
                 rows += 1
                 if isinstance(parsed, list):
                     errors.extend(parsed)
-                elif problem := _row_problem(
-                    parsed, row_number, first_row_of, institutions, base_url
-                ):
-                    errors.append(problem)
                 else:
                     records.append((row_number, parsed))
-            existing = registry.existing_documents(session, [r.number for _, r in records])
-            fresh = []
-            for row_number, record in records:
-                if record.number not in existing:
-                    fresh.append(record)
-                elif conflict := registry.conflict_message(record, existing[record.number]):
-                    errors.append(RowError(row_number, "number", conflict))
-                else:
-                    already += 1
+            fresh, skipped, problems = screening.screen(session, records)
+            already += skipped
+            errors.extend(problems)
             if spool is not None and fresh and not errors:
                 pickle.dump(fresh, spool, protocol=pickle.HIGHEST_PROTOCOL)
     if rows == 0 and not errors:
@@ -190,32 +181,61 @@ def validate(
     return rows, already
 
 
-def _row_problem(
-    record: Record,
-    row_number: int,
-    first_row_of: dict[str, int],
-    institutions: dict[str, int],
-    base_url: str,
-) -> RowError | None:
-    """What stops a well-formed record from being issued along with the rest of the file."""
-    if record.number in first_row_of:
-        first = first_row_of[record.number]
-        return RowError(row_number, "number", f"{record.number} is also on row {first}")
-    first_row_of[record.number] = row_number
-    if record.institution not in institutions:
-        return RowError(
-            row_number,
-            "institution",
-            f"unknown institution code {record.institution} "
-            "(add it with `verifier institution add`)",
-        )
-    if overflow := qr_overflow(record, base_url):
-        return RowError(
-            row_number,
-            "(record)",
-            f"too long for the QR code by {overflow} bytes; shorten the qualification",
-        )
-    return None
+class Screening:
+    """What stops well-formed records from being issued with the rest of a batch.
+
+    A number repeated within the batch, an unknown institution, a record too
+    long for the QR code, a number the registry holds with other content. Used
+    by file imports and by the registrar API, so both refuse alike.
+    """
+
+    def __init__(self, institutions: Mapping[str, int], base_url: str) -> None:
+        self._institutions = institutions
+        self._base_url = base_url
+        self._first_row_of: dict[str, int] = {}
+
+    def screen(
+        self, session: Session, rows: Sequence[tuple[int, Record]]
+    ) -> tuple[list[Record], int, list[RowError]]:
+        """(records to issue, records already issued identically, problems)."""
+        errors: list[RowError] = []
+        clean: list[tuple[int, Record]] = []
+        for row_number, record in rows:
+            problem = self._problem(row_number, record)
+            if problem is None:
+                clean.append((row_number, record))
+            else:
+                errors.append(problem)
+        existing = registry.existing_documents(session, [r.number for _, r in clean])
+        fresh, already = [], 0
+        for row_number, record in clean:
+            if record.number not in existing:
+                fresh.append(record)
+            elif conflict := registry.conflict_message(record, existing[record.number]):
+                errors.append(RowError(row_number, "number", conflict))
+            else:
+                already += 1
+        return fresh, already, errors
+
+    def _problem(self, row_number: int, record: Record) -> RowError | None:
+        if record.number in self._first_row_of:
+            first = self._first_row_of[record.number]
+            return RowError(row_number, "number", f"{record.number} is also on row {first}")
+        self._first_row_of[record.number] = row_number
+        if record.institution not in self._institutions:
+            return RowError(
+                row_number,
+                "institution",
+                f"unknown institution code {record.institution} "
+                "(add it with `verifier institution add`)",
+            )
+        if overflow := qr_overflow(record, self._base_url):
+            return RowError(
+                row_number,
+                "(record)",
+                f"too long for the QR code by {overflow} bytes; shorten the qualification",
+            )
+        return None
 
 
 def _spooled(spool: BinaryIO) -> Iterator[list[Record]]:

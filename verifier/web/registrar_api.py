@@ -95,33 +95,28 @@ def _body() -> Any:
 
 
 def _records(
-    items: list[Any], institution: str, base_url: str
+    session: Session, items: list[Any], token: ApiToken, base_url: str
 ) -> tuple[list[Record], list[RowError]]:
-    records, problems, seen = [], [], set()
+    """Parse and screen the documents of one request exactly as a file import would."""
+    institution = token.institution.code
+    rows: list[tuple[int, Record]] = []
+    problems: list[RowError] = []
     for row, item in enumerate(items, start=1):
         if not isinstance(item, dict):
             problems.append(RowError(row, "(document)", "must be a JSON object"))
             continue
-        values: dict[str, Any] = {"institution": institution, **item}
-        parsed = parse_record(values, row)
+        parsed = parse_record({"institution": institution, **item}, row)
         if isinstance(parsed, list):
             problems.extend(parsed)
         elif parsed.institution != institution:
-            problems.append(
-                RowError(row, "institution", f"this API token issues for {institution} only")
-            )
-        elif parsed.number in seen:
-            problems.append(
-                RowError(row, "number", f"{parsed.number} appears twice in this request")
-            )
-        elif overflow := importer.qr_overflow(parsed, base_url):
-            problems.append(
-                RowError(row, "(record)", f"too long for the QR code by {overflow} bytes")
-            )
+            message = f"this API token issues for {institution} only"
+            problems.append(RowError(row, "institution", message))
         else:
-            seen.add(parsed.number)
-            records.append(parsed)
-    return records, problems
+            rows.append((row, parsed))
+    screening = importer.Screening({institution: token.institution_id}, base_url)
+    _fresh, _already, screened = screening.screen(session, rows)
+    # Identical records already issued stay in the answer as already_issued.
+    return [record for _, record in rows], problems + screened
 
 
 def _invalid(problems: list[RowError]) -> _Refusal:
@@ -212,13 +207,7 @@ def _replayed(
 def _issue(
     session: Session, token: ApiToken, items: list[Any], base_url: str
 ) -> tuple[int, dict[str, Any]]:
-    records, problems = _records(items, token.institution.code, base_url)
-    existing = registry.existing_documents(session, [r.number for r in records])
-    for row, record in enumerate(records, start=1):
-        if record.number in existing and (
-            clash := registry.conflict_message(record, existing[record.number])
-        ):
-            problems.append(RowError(row, "number", clash))
+    records, problems = _records(session, items, token, base_url)
     if problems:
         raise _invalid(sorted(problems, key=lambda p: p.row))
     signer = keys.load_signer(session, current_runtime().keystore)
