@@ -220,7 +220,7 @@ def issue(
     *,
     actor: str,
     institutions: dict[str, int] | None = None,
-) -> list[Document | str]:
+) -> list[str]:
     """Issue records not yet in the registry; return the numbers issued.
 
     A record whose number is already issued with identical content is skipped

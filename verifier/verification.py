@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from verifier import credentials
 from verifier.credentials import Claims
-from verifier.errors import MalformedToken, TokenError, VerifierError
+from verifier.errors import TokenError, VerifierError
 from verifier.keys import KeyRing
 from verifier.models import Document, DocumentStatus, KeyStatus
 from verifier.names import surname_matches
@@ -427,7 +427,6 @@ __all__ = [
     "Check",
     "DocumentView",
     "IncompleteQuery",
-    "MalformedToken",
     "NumberQuery",
     "Outcome",
     "Status",

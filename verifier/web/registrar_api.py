@@ -213,7 +213,7 @@ def _issue(
     signer = keys.load_signer(session, current_runtime().keystore)
     try:
         issued = registry.issue(session, records, signer, actor=_actor(token))
-    except (Conflict, VerifierError) as exc:
+    except VerifierError as exc:
         raise _Refusal(409, "conflict", str(exc)) from None
     documents = session.scalars(
         select(Document).where(Document.number.in_([r.number for r in records]))
