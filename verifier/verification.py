@@ -298,8 +298,10 @@ def _signature_check(verified: credentials.VerifiedToken) -> Check:
 def verify_token_offline(target: str, keyring: KeyRing) -> Outcome:
     """Verify a token or QR URL against published keys only (no registry)."""
     verified = _verify_signature(target, keyring)
-    if isinstance(verified, Outcome):
-        return verified
+    return verified if isinstance(verified, Outcome) else _offline(verified)
+
+
+def _offline(verified: credentials.VerifiedToken) -> Outcome:
     number = verified.claims.number
     checks = [_signature_check(verified)]
     if verified.key.status is KeyStatus.COMPROMISED:
@@ -327,8 +329,10 @@ def verify_token(
     except SQLAlchemyError:
         return _error(None)
     verified = _verify_signature(target, ring)
-    if isinstance(verified, Outcome):
-        return verified
+    return verified if isinstance(verified, Outcome) else _against_registry(session, verified)
+
+
+def _against_registry(session: Session, verified: credentials.VerifiedToken) -> Outcome:
     claims = verified.claims
     checks = [_signature_check(verified)]
     try:
@@ -400,11 +404,7 @@ def verify_pdf(session: Session | None, data: bytes, keyring: KeyRing) -> Outcom
     verified = _verify_signature(proof.token, keyring)
     if isinstance(verified, Outcome):
         return replace(verified, checks=(pdf_check, *verified.checks))
-    outcome = (
-        verify_token_offline(proof.token, keyring)
-        if session is None
-        else verify_token(session, proof.token, keyring)
-    )
+    outcome = _offline(verified) if session is None else _against_registry(session, verified)
     grades = _grades_check(proof, verified.claims)
     checks = (pdf_check, *outcome.checks, *((grades,) if grades else ()))
     if grades is not None and not grades.passed:
