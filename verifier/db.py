@@ -62,6 +62,15 @@ class Database:
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.engine = make_engine(url, **engine_kwargs)
         writer = self.engine.execution_options(sqlite_immediate=True)
+        # For read-only look-ups without the ORM. They read one row: on PostgreSQL,
+        # autocommit saves the BEGIN and ROLLBACK round trips around it. SQLite
+        # reads are autocommit already (see the "begin" hook), and its dialect's
+        # isolation switch would undo that.
+        self.lookups: Engine = (
+            self.engine
+            if self.engine.dialect.name == "sqlite"
+            else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(writer, expire_on_commit=False)
 

@@ -158,6 +158,10 @@ class Document(Base):
         order_by="CourseLine.position", lazy="select", cascade="all, delete-orphan"
     )
 
+    @property
+    def institution_code(self) -> str:
+        return self.institution.code
+
 
 class CourseLine(Base):
     """One line of a transcript's grade table, in printed order."""

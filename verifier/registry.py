@@ -32,6 +32,7 @@ from verifier.models import (
 from verifier.names import name_key
 from verifier.numbers import normalise_number
 from verifier.records import Course, Record
+from verifier.registry_reads import RegistryRecord
 
 MAX_REASON_LENGTH = 500
 
@@ -111,7 +112,7 @@ def record_for_document(document: Document) -> Record:
         given_name=document.given_name,
         patronymic=document.patronymic,
         birth_date=document.birth_date,
-        institution=document.institution.code,
+        institution=document.institution_code,
         program_code=document.program_code,
         program_name=document.program_name,
         qualification=document.qualification,
@@ -127,7 +128,7 @@ def record_for_document(document: Document) -> Record:
     )
 
 
-def claims_for_document(document: Document) -> Claims:
+def claims_for_document(document: Document | RegistryRecord) -> Claims:
     """The claims a document's token must carry, from its row alone.
 
     Uses the stored grade digest rather than the course lines, so verifying a
@@ -141,7 +142,7 @@ def claims_for_document(document: Document) -> Claims:
         given_name=document.given_name,
         patronymic=document.patronymic,
         birth_date=document.birth_date,
-        institution=document.institution.code,
+        institution=document.institution_code,
         issue_date=document.issue_date,
         program_code=document.program_code if kind is DocumentType.DIPLOMA else None,
         qualification=document.qualification if kind is DocumentType.DIPLOMA else None,

@@ -14,20 +14,19 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from verifier import credentials
 from verifier.credentials import Claims
 from verifier.errors import TokenError, VerifierError
 from verifier.keys import KeyRing
-from verifier.models import Document, DocumentStatus, KeyStatus
+from verifier.models import DocumentStatus, KeyStatus
 from verifier.names import surname_matches
 from verifier.numbers import normalise_number
 from verifier.pdf.integrity import signature_state
 from verifier.pdf.proof import Proof, ProofError, read_proof
-from verifier.registry import claims_for_document, find_document
+from verifier.registry import claims_for_document
+from verifier.registry_reads import Reader, RegistryRecord, find_record, find_records
 
 
 class Status(enum.StrEnum):
@@ -75,24 +74,23 @@ class DocumentView:
     hours: int | None = None
 
     @classmethod
-    def from_document(cls, document: Document) -> DocumentView:
-        institution = document.institution
+    def from_record(cls, record: RegistryRecord) -> DocumentView:
         return cls(
-            type=document.type,
-            number=document.number,
-            surname=document.surname,
-            given_name=document.given_name,
-            patronymic=document.patronymic,
-            birth_date=document.birth_date,
-            institution_code=institution.code,
-            institution_names={lang: institution.name(lang) for lang in ("uz", "ru", "en")},
-            issue_date=document.issue_date,
-            program_code=document.program_code,
-            program_name=document.program_name,
-            qualification=document.qualification,
-            diploma_number=document.diploma_number,
-            course_name=document.course_name,
-            hours=document.hours,
+            type=record.type,
+            number=record.number,
+            surname=record.surname,
+            given_name=record.given_name,
+            patronymic=record.patronymic,
+            birth_date=record.birth_date,
+            institution_code=record.institution_code,
+            institution_names=record.institution_names,
+            issue_date=record.issue_date,
+            program_code=record.program_code,
+            program_name=record.program_name,
+            qualification=record.qualification,
+            diploma_number=record.diploma_number,
+            course_name=record.course_name,
+            hours=record.hours,
         )
 
     @classmethod
@@ -189,8 +187,8 @@ class Outcome:
         }
 
 
-def _from_registry(document: Document, checks: tuple[Check, ...]) -> Outcome:
-    view = DocumentView.from_document(document)
+def _from_registry(document: RegistryRecord, checks: tuple[Check, ...]) -> Outcome:
+    view = DocumentView.from_record(document)
     if document.status == DocumentStatus.REVOKED:
         assert document.revoked_at is not None
         return Outcome(
@@ -231,29 +229,25 @@ class NumberQuery:
             raise IncompleteQuery("surname")
 
 
-# Built once: constructing the statement per request costs as much as running it.
-_BY_NUMBERS = select(Document).where(Document.number.in_(bindparam("numbers", expanding=True)))
 # Compared when the number does not exist, so that a missing number costs the
 # same work as a wrong surname (it matches no real name).
 _NO_NAME = "\u2063"
 
 
-def _holder_matches(query: NumberQuery, document: Document | None) -> bool:
+def _holder_matches(query: NumberQuery, document: RegistryRecord | None) -> bool:
     stored = document.surname if document is not None else _NO_NAME
     surname_ok = query.surname is not None and surname_matches(query.surname, stored)
     date_ok = document is not None and query.birth_date == document.birth_date
     return document is not None and (surname_ok or date_ok)
 
 
-def verify_numbers(session: Session, queries: Sequence[NumberQuery]) -> list[Outcome]:
+def verify_numbers(reader: Reader, queries: Sequence[NumberQuery]) -> list[Outcome]:
     """The look-up rule for many queries, in order, in one database round trip.
 
     A wrong holder answers exactly like a number that does not exist.
     """
-    numbers = sorted({query.number for query in queries})
     try:
-        found = session.scalars(_BY_NUMBERS, {"numbers": numbers}).unique()
-        documents = {document.number: document for document in found}
+        documents = find_records(reader, {query.number for query in queries})
     except SQLAlchemyError:
         return [_error(query.number) for query in queries]
     outcomes = []
@@ -273,14 +267,14 @@ _MATCHED = (
 
 
 def verify_number(
-    session: Session, number: str, *, surname: str | None = None, birth_date: dt.date | None = None
+    reader: Reader, number: str, *, surname: str | None = None, birth_date: dt.date | None = None
 ) -> Outcome:
     """Look a document up by number plus the holder's surname or birth date.
 
     Raises :class:`MalformedNumber` or :class:`IncompleteQuery` for bad requests.
     """
     query = NumberQuery(normalise_number(number), (surname or "").strip() or None, birth_date)
-    return verify_numbers(session, [query])[0]
+    return verify_numbers(reader, [query])[0]
 
 
 def _verify_signature(target: str, keyring: KeyRing) -> credentials.VerifiedToken | Outcome:
@@ -320,23 +314,21 @@ def _offline(verified: credentials.VerifiedToken) -> Outcome:
     return Outcome(Status.VALID, number, tuple(checks), DocumentView.from_claims(verified.claims))
 
 
-def verify_token(
-    session: Session, target: str, keyring: KeyRing | Callable[[], KeyRing]
-) -> Outcome:
+def verify_token(reader: Reader, target: str, keyring: KeyRing | Callable[[], KeyRing]) -> Outcome:
     """Verify a token or QR URL, then check it against the registry."""
     try:
         ring = keyring() if callable(keyring) else keyring
     except SQLAlchemyError:
         return _error(None)
     verified = _verify_signature(target, ring)
-    return verified if isinstance(verified, Outcome) else _against_registry(session, verified)
+    return verified if isinstance(verified, Outcome) else _against_registry(reader, verified)
 
 
-def _against_registry(session: Session, verified: credentials.VerifiedToken) -> Outcome:
+def _against_registry(reader: Reader, verified: credentials.VerifiedToken) -> Outcome:
     claims = verified.claims
     checks = [_signature_check(verified)]
     try:
-        document = find_document(session, claims.number)
+        document = find_record(reader, claims.number)
     except SQLAlchemyError:
         return _error(claims.number)
     if document is None:
@@ -387,10 +379,10 @@ def _grades_check(proof: Proof, claims: Claims) -> Check | None:
     return Check("grades", True, f"all {len(proof.grades)} course lines match the signed digest")
 
 
-def verify_pdf(session: Session | None, data: bytes, keyring: KeyRing) -> Outcome:
+def verify_pdf(reader: Reader | None, data: bytes, keyring: KeyRing) -> Outcome:
     """Verify the proof embedded in a PDF: its token and, for transcripts, its grade table.
 
-    ``session`` None checks offline against ``keyring`` only. Never raises for
+    ``reader`` None checks offline against ``keyring`` only. Never raises for
     bad input: unreadable, oversized or token-less PDFs are ``invalid``.
     """
     try:
@@ -404,7 +396,7 @@ def verify_pdf(session: Session | None, data: bytes, keyring: KeyRing) -> Outcom
     verified = _verify_signature(proof.token, keyring)
     if isinstance(verified, Outcome):
         return replace(verified, checks=(pdf_check, *verified.checks))
-    outcome = _offline(verified) if session is None else _against_registry(session, verified)
+    outcome = _offline(verified) if reader is None else _against_registry(reader, verified)
     grades = _grades_check(proof, verified.claims)
     checks = (pdf_check, *outcome.checks, *((grades,) if grades else ()))
     if grades is not None and not grades.passed:

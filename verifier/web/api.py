@@ -65,8 +65,7 @@ def verify_single() -> tuple[Response, int]:
         query = parse_query(args.get("number"), args.get("surname"), args.get("birth_date"))
     except BadQuery as exc:
         raise ApiError(exc.code, exc.status, exc.field) from None
-    with current_runtime().database.session() as session:
-        (outcome,) = verify_numbers(session, [query])
+    (outcome,) = verify_numbers(current_runtime().database.lookups, [query])
     return answer(outcome)
 
 
@@ -89,8 +88,7 @@ def verify_batch() -> tuple[Response, int]:
         except BadQuery as exc:
             parsed.append(exc)
     good = [item for item in parsed if not isinstance(item, BadQuery)]
-    with current_runtime().database.session() as session:
-        outcomes = iter(verify_numbers(session, good) if good else [])
+    outcomes = iter(verify_numbers(current_runtime().database.lookups, good) if good else [])
     results: list[dict[str, Any]] = []
     for item in parsed:
         if isinstance(item, BadQuery):
@@ -109,8 +107,7 @@ def verify_token_route() -> tuple[Response, int]:
     token = _json_object().get("token")
     if not isinstance(token, str) or not token.strip():
         raise ApiError("missing_token", 422, "token")
-    with current_runtime().database.session() as session:
-        outcome = verify_token(session, token, current_keyring())
+    outcome = verify_token(current_runtime().database.lookups, token, current_keyring())
     return answer(outcome)
 
 

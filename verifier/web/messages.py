@@ -6,11 +6,10 @@ JSON ``message`` always say the same thing in the same words.
 
 from __future__ import annotations
 
-from flask_babel import LazyString, lazy_gettext
-
 from verifier.verification import Status
+from verifier.web.i18n import LazyMessage, lazy_gettext
 
-STATUS_WORDS: dict[Status, LazyString] = {
+STATUS_WORDS: dict[Status, LazyMessage] = {
     Status.VALID: lazy_gettext("Valid"),
     Status.REVOKED: lazy_gettext("Revoked"),
     Status.SUPERSEDED: lazy_gettext("Superseded"),
@@ -19,7 +18,7 @@ STATUS_WORDS: dict[Status, LazyString] = {
     Status.ERROR: lazy_gettext("Cannot check now"),
 }
 
-STATUS_EXPLANATIONS: dict[Status, LazyString] = {
+STATUS_EXPLANATIONS: dict[Status, LazyMessage] = {
     Status.VALID: lazy_gettext(
         "The registry holds this document and it is in force. Compare every field below "
         "with the paper: they must be identical."
@@ -45,7 +44,7 @@ STATUS_EXPLANATIONS: dict[Status, LazyString] = {
     ),
 }
 
-CHECK_NAMES: dict[str, LazyString] = {
+CHECK_NAMES: dict[str, LazyMessage] = {
     "registry": lazy_gettext("Registry record"),
     "holder": lazy_gettext("Holder"),
     "signature": lazy_gettext("Digital signature"),
@@ -53,14 +52,14 @@ CHECK_NAMES: dict[str, LazyString] = {
     "pdf": lazy_gettext("PDF file"),
 }
 
-DOCUMENT_TYPES: dict[str, LazyString] = {
+DOCUMENT_TYPES: dict[str, LazyMessage] = {
     "diploma": lazy_gettext("Diploma"),
     "transcript": lazy_gettext("Diploma supplement (transcript)"),
     "certificate": lazy_gettext("Professional development certificate"),
 }
 
 # Error codes of the JSON API and the sentence each one shows to a person.
-ERROR_MESSAGES: dict[str, LazyString] = {
+ERROR_MESSAGES: dict[str, LazyMessage] = {
     "bad_request": lazy_gettext("The request could not be understood."),
     "invalid_json": lazy_gettext("The request body is not valid JSON in UTF-8."),
     "invalid_request": lazy_gettext("The request body does not have the documented shape."),

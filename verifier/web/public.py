@@ -92,13 +92,11 @@ def verify() -> tuple[str, int]:
     except BadQuery as exc:
         errors = {exc.field or "number": ERROR_MESSAGES[exc.code]}
         return _page("public/index.html", exc.status, form=form, errors=errors)
-    with current_runtime().database.session() as session:
-        (outcome,) = verify_numbers(session, [query])
+    (outcome,) = verify_numbers(current_runtime().database.lookups, [query])
     return _answer(outcome, from_qr=False, form=form)
 
 
 @bp.get("/v/<token>")
 def landing(token: str) -> tuple[str, int]:
-    with current_runtime().database.session() as session:
-        outcome = verify_token(session, token, current_keyring())
+    outcome = verify_token(current_runtime().database.lookups, token, current_keyring())
     return _answer(outcome, from_qr=True, form={})
