@@ -25,6 +25,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         registrar,
         registrar_api,
         security,
+        sessions,
     )
 
     if isinstance(config, Settings):
@@ -42,6 +43,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=settings.base_url.startswith("https://"),
     )
     # Names in Cyrillic and Uzbek Latin stay readable in JSON answers.
+    app.session_interface = sessions.CookieSessionInterface()
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["verifier"] = Runtime(settings)

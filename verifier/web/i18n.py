@@ -80,8 +80,16 @@ def init_app(app: Flask) -> None:
 def _translations() -> Any:
     cached = g.get("_translations")
     if cached is None:
-        cached = g._translations = get_translations()
+        cached = g._translations = _catalogue(select_language())
     return cached
+
+
+@cache
+def _catalogue(language: str) -> Any:
+    # Flask-Babel caches the loaded catalogues too, but finds its entry through
+    # the request's parsed locale; ours is the language code we already have.
+    # Called within a request whose language is ``language``.
+    return get_translations()
 
 
 def gettext(message: str) -> str:
