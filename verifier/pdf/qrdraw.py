@@ -7,35 +7,28 @@ a few hundred ``re`` operators instead of thousands of module squares.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
 
-from verifier.pdf.qrmatrix import qr_matrix
+from verifier.pdf.qrmatrix import qr_row_strings
 from verifier.pdf.units import mm
 
 QUIET_ZONE = 4  # modules of light margin on every side (ISO/IEC 18004 minimum)
 MIN_SYMBOL_MM = 30
 
 Rect = tuple[int, int, int, int]  # column, row, width, height in modules
+_DARK_RUN = re.compile("1+")
 
 
-def merged_rects(matrix: Sequence[Sequence[bool]]) -> list[Rect]:
-    """Cover the dark modules with few rectangles (row runs, merged downwards)."""
+def merged_rects(rows: Sequence[str]) -> list[Rect]:
+    """Cover the dark modules (``1``) with few rectangles (row runs, merged downwards)."""
     finished: list[Rect] = []
     open_runs: dict[tuple[int, int], tuple[int, int]] = {}  # (start, end) -> (top row, height)
-    for row_index, row in enumerate(matrix):
-        runs = set()
-        column, width = 0, len(row)
-        while column < width:
-            if row[column]:
-                start = column
-                while column < width and row[column]:
-                    column += 1
-                runs.add((start, column))
-            else:
-                column += 1
+    for row_index, row in enumerate(rows):
+        runs = {match.span() for match in _DARK_RUN.finditer(row)}
         for run in list(open_runs):
             if run not in runs:
                 top, height = open_runs.pop(run)
@@ -62,8 +55,8 @@ def draw_qr(canvas: Canvas, url: str, x: float, y: float, symbol_mm: float = 32)
     """Draw the QR for ``url`` with its lower-left quiet-zone corner at (x, y)."""
     if symbol_mm < MIN_SYMBOL_MM:
         raise ValueError(f"a QR code below {MIN_SYMBOL_MM} mm does not scan reliably from paper")
-    matrix = qr_matrix(url)
-    count = len(matrix)
+    rows = qr_row_strings(url)
+    count = len(rows)
     module = symbol_mm * mm / count
     total = module * (count + 2 * QUIET_ZONE)
     canvas.saveState()
@@ -76,7 +69,7 @@ def draw_qr(canvas: Canvas, url: str, x: float, y: float, symbol_mm: float = 32)
     # (reportlab's per-number float formatting would cost more than the page).
     canvas.translate(x + QUIET_ZONE * module, y + total - QUIET_ZONE * module)
     canvas.scale(module, -module)
-    operators = [f"{c} {r} {w} {h} re" for c, r, w, h in merged_rects(matrix)]
+    operators = [f"{c} {r} {w} {h} re" for c, r, w, h in merged_rects(rows)]
     canvas.addLiteral("\n".join([*operators, "f"]))
     canvas.restoreState()
     return PlacedQR(x, y, total, symbol_mm)
@@ -84,5 +77,5 @@ def draw_qr(canvas: Canvas, url: str, x: float, y: float, symbol_mm: float = 32)
 
 def qr_total_size(url: str, symbol_mm: float = 32.0) -> float:
     """Width in points of the drawn code, quiet zone included."""
-    count = len(qr_matrix(url))
+    count = len(qr_row_strings(url))
     return symbol_mm * mm / count * (count + 2 * QUIET_ZONE)

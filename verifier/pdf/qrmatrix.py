@@ -247,7 +247,11 @@ def qr_rows(url: str) -> list[int]:
     return best[1]
 
 
+def qr_row_strings(url: str) -> list[str]:
+    """The symbol (no quiet zone) as one string of 0 (light) and 1 (dark) per row."""
+    rows = qr_rows(url)
+    return [format(row, f"0{len(rows)}b") for row in rows]
+
+
 def qr_matrix(url: str) -> list[list[bool]]:
-    size_rows = qr_rows(url)
-    size = len(size_rows)
-    return [[bool(row >> (size - 1 - c) & 1) for c in range(size)] for row in size_rows]
+    return [[module == "1" for module in row] for row in qr_row_strings(url)]
