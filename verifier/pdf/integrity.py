@@ -36,7 +36,10 @@ def signature_state(data: bytes) -> tuple[bool, str]:
         signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
         if not signatures:
             return True, "the PDF itself is not signed: only its embedded token was checked"
-        status = validate_pdf_signature(signatures[-1], ValidationContext(allow_fetching=False))
+        # Integrity only: the token, not the PDF certificate, says who issued
+        # the document, so no trust store is consulted.
+        context = ValidationContext(trust_roots=[], allow_fetching=False)
+        status = validate_pdf_signature(signatures[-1], context)
     except _UNREADABLE as exc:
         return False, f"the PDF signature cannot be read ({exc.__class__.__name__})"
     if not status.intact or not status.valid:
