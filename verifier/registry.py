@@ -332,7 +332,7 @@ def get_document(session: Session, number: str) -> Document:
     return document
 
 
-# Built once: on the QR landing page, building the statement cost as much as running it.
+# Built once: building a statement per call cost as much as running it.
 _BY_NUMBER = select(Document).where(Document.number == bindparam("number"))
 
 
