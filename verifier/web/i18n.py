@@ -55,14 +55,10 @@ def init_app(app: Flask) -> None:
         default_timezone="UTC",
     )
     # Flask-Babel's callables and date filters look the catalogue, locale and
-    # time zone up on every call (~30 per page), and Jinja's newstyle wrappers
-    # take the template context, which costs a derived context per call inside
-    # a block. Every page gets plain callables bound to its request's catalogue
-    # instead (the context processor below); these globals serve templates
-    # rendered without one.
-    app.jinja_env.add_extension("jinja2.ext.i18n")
-    app.jinja_env.globals.update(_template_callables(_RequestCatalogue()))
-
+    # time zone up on every call (~30 per page), and Jinja's i18n extension
+    # wraps each call in one taking the template context, which costs a derived
+    # context per call inside a block. Every page instead gets plain callables
+    # bound to its request's catalogue (the context processor below).
     app.jinja_env.filters["dateformat"] = date_text
     app.jinja_env.filters["datetimeformat"] = datetime_text
 
@@ -113,17 +109,6 @@ def _template_callables(catalogue: Any) -> dict[str, Callable[..., Markup]]:
         return Markup(catalogue.ungettext(singular, plural, num)) % variables  # noqa: S704
 
     return {"_": template_gettext, "gettext": template_gettext, "ngettext": template_ngettext}
-
-
-class _RequestCatalogue:
-    """The current request's catalogue, looked up on each call."""
-
-    def ugettext(self, message: str) -> str:
-        return gettext(message)
-
-    def ungettext(self, singular: str, plural: str, num: int) -> str:
-        text: str = _translations().ungettext(singular, plural, num)
-        return text
 
 
 class LazyMessage:
