@@ -91,7 +91,14 @@ class Institution(Base):
 
     def name(self, language: str) -> str:
         """The name in ``language`` (uz, ru, en), falling back to Uzbek, the official one."""
-        return {"ru": self.name_ru, "en": self.name_en}.get(language) or self.name_uz
+        return institution_names(self.name_uz, self.name_ru, self.name_en).get(
+            language, self.name_uz
+        )
+
+
+def institution_names(name_uz: str, name_ru: str | None, name_en: str | None) -> dict[str, str]:
+    """An institution's name by language; the official Uzbek one stands in for a missing one."""
+    return {"uz": name_uz, "ru": name_ru or name_uz, "en": name_en or name_uz}
 
 
 class Holder(Base):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, bindparam, select
 from sqlalchemy.orm import Session
 
-from verifier.models import Document, Institution
+from verifier.models import Document, Institution, institution_names
 
 # A session or connection for callers that already hold one (CLI, tests); an
 # engine for the web look-ups, which then connect only inside the query's error
@@ -116,12 +116,7 @@ def find_records(reader: Reader, numbers: Collection[str]) -> dict[str, Registry
             revocation_reason=row.revocation_reason,
             superseded_by=row.superseded_by,
             institution_code=row.code,
-            # The official Uzbek name stands in for a missing translation.
-            institution_names={
-                "uz": row.name_uz,
-                "ru": row.name_ru or row.name_uz,
-                "en": row.name_en or row.name_uz,
-            },
+            institution_names=institution_names(row.name_uz, row.name_ru, row.name_en),
         )
         records[record.number] = record
     return records

@@ -125,8 +125,7 @@ def verify_pdf_route() -> tuple[Response, int]:
         ring = current_keyring()()
     except SQLAlchemyError:
         raise ApiError("unavailable", 503) from None
-    with current_runtime().database.session() as session:
-        outcome = verify_pdf(session, data, ring)
+    outcome = verify_pdf(current_runtime().database.lookups, data, ring)
     return answer(outcome)
 
 
