@@ -123,8 +123,8 @@ def _bits(flags: list[bool]) -> int:
     return value
 
 
-def _penalty(rows: list[int], size: int) -> int:
-    text = [format(row, f"0{size}b") for row in rows]
+def _penalty(rows: list[int], text: list[str], size: int) -> int:
+    """ISO/IEC 18004 mask penalty of a symbol given as row integers and as row strings."""
     columns = ["".join(column) for column in zip(*text, strict=True)]
     lines = "|".join(text + columns)
     score = sum(len(run) - 2 for run in _RUNS.findall(lines))  # rule 1: runs of 5+
@@ -217,8 +217,8 @@ def codewords(data: bytes, version: int) -> list[int]:
     return result
 
 
-def qr_rows(url: str) -> list[int]:
-    """The symbol (no quiet zone) as one integer per row, leftmost module highest."""
+def qr_row_strings(url: str) -> list[str]:
+    """The symbol (no quiet zone) as one string of 0 (light) and 1 (dark) per row."""
     data = url.encode()
     version = version_for(len(data))
     if version > MAX_VERSION:
@@ -232,7 +232,7 @@ def qr_rows(url: str) -> list[int]:
     unmasked = [int("".join(row_from(source)), 2) for row_from in rows_from]
     data_cells = _data_cells(version)
     format0_cells, _ = _format_rows(version, 0)
-    best: tuple[int, list[int]] | None = None
+    best: tuple[int, list[str]] | None = None
     for pattern in range(8):
         mask = _mask_rows(version, pattern)
         _, dark = _format_rows(version, pattern)
@@ -240,17 +240,12 @@ def qr_rows(url: str) -> list[int]:
             ((u ^ (k & d)) & ~f) | fd
             for u, k, d, f, fd in zip(unmasked, mask, data_cells, format0_cells, dark, strict=True)
         ]
-        score = _penalty(rows, size)
+        text = [format(row, f"0{size}b") for row in rows]
+        score = _penalty(rows, text, size)
         if best is None or score < best[0]:
-            best = (score, rows)
+            best = (score, text)
     assert best is not None
     return best[1]
-
-
-def qr_row_strings(url: str) -> list[str]:
-    """The symbol (no quiet zone) as one string of 0 (light) and 1 (dark) per row."""
-    rows = qr_rows(url)
-    return [format(row, f"0{len(rows)}b") for row in rows]
 
 
 def qr_matrix(url: str) -> list[list[bool]]:
