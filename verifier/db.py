@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from verifier.errors import DatabaseUnavailable
+from verifier.registry_reads import Lookups
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -62,14 +63,13 @@ class Database:
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.engine = make_engine(url, **engine_kwargs)
         writer = self.engine.execution_options(sqlite_immediate=True)
-        # For read-only look-ups without the ORM. They read one row: on PostgreSQL,
-        # autocommit saves the BEGIN and ROLLBACK round trips around it. SQLite
-        # reads are autocommit already (see the "begin" hook), and its dialect's
-        # isolation switch would undo that.
-        self.lookups: Engine = (
+        # Public look-ups read one row. On PostgreSQL they get a pool of autocommit
+        # connections, which saves the BEGIN and ROLLBACK round trips around it;
+        # SQLite reads are autocommit already (see the "begin" hook).
+        self.lookups = Lookups(
             self.engine
             if self.engine.dialect.name == "sqlite"
-            else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            else make_engine(url, isolation_level="AUTOCOMMIT", **engine_kwargs)
         )
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(writer, expire_on_commit=False)
@@ -98,3 +98,4 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        self.lookups.engine.dispose()

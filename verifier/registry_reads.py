@@ -1,25 +1,23 @@
-"""What a verification reads from the registry: one row per document, via SQLAlchemy Core.
+"""What a verification reads from the registry: one row per document, without the ORM.
 
 A public look-up is read-only and touches one row, so it skips the ORM (identity
 map, instance state, the joined relationship): on the QR landing page and the
-JSON look-up that bookkeeping cost more than the query itself.
+JSON look-up that bookkeeping cost more than the query itself. The web's
+single-number look-ups go further (:class:`Lookups`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from verifier.models import Document, Institution, institution_names
-
-# A session or connection for callers that already hold one (CLI, tests); an
-# engine for the web look-ups, which then connect only inside the query's error
-# handling, so a database that is down answers `error` like any other failure.
-Reader = Session | Connection | Engine
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,27 +48,11 @@ class RegistryRecord:
     institution_names: Mapping[str, str]
 
 
+# The document's columns in the record's field order, so a row maps onto it by position.
+_ROW_FIELDS = [f.name for f in fields(RegistryRecord)][:-1]
+_DOCUMENT_FIELDS = _ROW_FIELDS[:-1]
 _COLUMNS = select(
-    Document.number,
-    Document.type,
-    Document.status,
-    Document.surname,
-    Document.given_name,
-    Document.patronymic,
-    Document.birth_date,
-    Document.issue_date,
-    Document.program_code,
-    Document.program_name,
-    Document.qualification,
-    Document.diploma_number,
-    Document.grades_digest,
-    Document.course_name,
-    Document.hours,
-    Document.kid,
-    Document.recorded_at,
-    Document.revoked_at,
-    Document.revocation_reason,
-    Document.superseded_by,
+    *(getattr(Document, name) for name in _DOCUMENT_FIELDS),
     Institution.code,
     Institution.name_uz,
     Institution.name_ru,
@@ -82,44 +64,86 @@ _BY_NUMBER = _COLUMNS.where(Document.number == bindparam("number"))
 _BY_NUMBERS = _COLUMNS.where(Document.number.in_(bindparam("numbers", expanding=True)))
 
 
+def _record(row: Sequence[Any]) -> RegistryRecord:
+    """A row of ``_COLUMNS``: the record's fields up to the institution code, then its names."""
+    *document, name_uz, name_ru, name_en = row
+    return RegistryRecord(
+        **dict(zip(_ROW_FIELDS, document, strict=True)),
+        institution_names=institution_names(name_uz, name_ru, name_en),
+    )
+
+
+class Lookups:
+    """The public site's and API's reads, on an engine of their own.
+
+    One number (every look-up but a batch) runs the prebuilt statement straight
+    on a pooled driver connection, converting values with SQLAlchemy's own type
+    processors: Core's execution and connection wrapping cost several times the
+    query itself. A driver error is raised as SQLAlchemy's ``DBAPIError``, as
+    Core would, and the connection is dropped from the pool.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        dialect = engine.dialect
+        self._error = dialect.loaded_dbapi.Error
+        compiled = _BY_NUMBER.compile(dialect=dialect)
+        self._sql = str(compiled)
+        self._positional = compiled.positional
+        processors = (
+            column.type.dialect_impl(dialect).result_processor(dialect, None)
+            for column in _BY_NUMBER.selected_columns
+        )
+        self._processors = [(i, p) for i, p in enumerate(processors) if p is not None]
+
+    def find_records(self, numbers: Collection[str]) -> dict[str, RegistryRecord]:
+        if len(numbers) != 1:
+            with self.engine.connect() as connection:
+                return find_records(connection, numbers)
+        (number,) = numbers
+        row = self._fetch_one(number)
+        return {} if row is None else {number: _record(row)}
+
+    def _fetch_one(self, number: str) -> list[Any] | None:
+        parameters: Any = (number,) if self._positional else {"number": number}
+        try:
+            connection = self.engine.raw_connection()
+        except self._error as exc:
+            raise DBAPIError.instance(self._sql, parameters, exc, self._error) from exc
+        try:
+            cursor = connection.cursor()
+            cursor.execute(self._sql, parameters)
+            row = cursor.fetchone()
+            cursor.close()
+        except self._error as exc:
+            connection.invalidate(exc)
+            raise DBAPIError.instance(self._sql, parameters, exc, self._error) from exc
+        finally:
+            connection.close()
+        if row is None:
+            return None
+        values = list(row)
+        for index, process in self._processors:
+            values[index] = process(values[index])
+        return values
+
+
+# A session or connection for callers that already hold one (CLI, tests); the
+# web's look-ups, which connect only inside the query's error handling, so a
+# database that is down answers `error` like any other failure.
+Reader = Session | Connection | Lookups
+
+
 def find_records(reader: Reader, numbers: Collection[str]) -> dict[str, RegistryRecord]:
     """The records under these canonical numbers, by number; missing ones are absent."""
-    if isinstance(reader, Engine):
-        with reader.connect() as connection:
-            return find_records(connection, numbers)
+    if isinstance(reader, Lookups):
+        return reader.find_records(numbers)
     if len(numbers) == 1:
         (number,) = numbers
         rows = reader.execute(_BY_NUMBER, {"number": number})
     else:
         rows = reader.execute(_BY_NUMBERS, {"numbers": list(numbers)})
-    records = {}
-    for row in rows:
-        record = RegistryRecord(
-            number=row.number,
-            type=row.type,
-            status=row.status,
-            surname=row.surname,
-            given_name=row.given_name,
-            patronymic=row.patronymic,
-            birth_date=row.birth_date,
-            issue_date=row.issue_date,
-            program_code=row.program_code,
-            program_name=row.program_name,
-            qualification=row.qualification,
-            diploma_number=row.diploma_number,
-            grades_digest=row.grades_digest,
-            course_name=row.course_name,
-            hours=row.hours,
-            kid=row.kid,
-            recorded_at=row.recorded_at,
-            revoked_at=row.revoked_at,
-            revocation_reason=row.revocation_reason,
-            superseded_by=row.superseded_by,
-            institution_code=row.code,
-            institution_names=institution_names(row.name_uz, row.name_ru, row.name_en),
-        )
-        records[record.number] = record
-    return records
+    return {row.number: _record(row) for row in rows}
 
 
 def find_record(reader: Reader, number: str) -> RegistryRecord | None:
