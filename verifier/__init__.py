@@ -26,6 +26,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         registrar_api,
         security,
         sessions,
+        translated_templates,
     )
 
     if isinstance(config, Settings):
@@ -35,6 +36,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         if config:
             settings = settings.with_overrides(**dict(config))
     app = Flask(__name__, instance_path=str(settings.instance_dir))
+    app.jinja_environment = translated_templates.TranslatedEnvironment
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=10 * 1024 * 1024,

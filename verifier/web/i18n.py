@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from babel import Locale
+from babel import Locale, support
 from babel.dates import format_date, format_datetime
 from flask import Flask, g, request
-from flask_babel import Babel, get_translations
+from flask_babel import Babel
 from markupsafe import Markup, escape
 
 # Order matters: the first is the default when the client states no preference.
@@ -76,16 +76,25 @@ def init_app(app: Flask) -> None:
 def _translations() -> Any:
     cached = g.get("_translations")
     if cached is None:
-        cached = g._translations = _catalogue(select_language())
+        cached = g._translations = catalogue_for(select_language())
     return cached
 
 
 @cache
-def _catalogue(language: str) -> Any:
-    # Flask-Babel caches the loaded catalogues too, but finds its entry through
-    # the request's parsed locale; ours is the language code we already have.
-    # Called within a request whose language is ``language``.
-    return get_translations()
+def catalogue_for(language: str) -> support.Translations:
+    """Both domains' catalogues for ``language``, merged as Flask-Babel merges them.
+
+    Flask-Babel finds its cached catalogue through the request's parsed locale;
+    this needs only the language code, in a request or not (templates compiled
+    for a language use it).
+    """
+    translations = support.Translations()
+    for domain in DOMAINS:
+        catalogue = support.Translations.load(str(TRANSLATIONS_DIR), [language], domain)
+        if isinstance(catalogue, support.Translations):  # else: no catalogue for the language
+            translations.merge(catalogue)
+            translations.plural = catalogue.plural
+    return translations
 
 
 def gettext(message: str) -> str:
@@ -141,12 +150,25 @@ def _locale(language: str) -> Locale:
 
 def date_text(value: dt.date, format: str = "medium") -> str:
     """A date written out in the request's language (``long``: 17 aprel 2003)."""
-    return format_date(value, format, locale=_locale(select_language()))
+    return _date_text(value, format, select_language())
 
 
 def datetime_text(value: dt.datetime, format: str = "medium") -> str:
     """A moment in UTC, the service's time zone, in the request's language."""
-    return format_datetime(value, format, tzinfo=dt.UTC, locale=_locale(select_language()))
+    # CLDR's named formats stop at seconds, so moments within one second share an entry.
+    return _datetime_text(value.replace(microsecond=0), format, select_language())
+
+
+# Babel takes ~20 us a date. Registry dates repeat (a year's issue dates, some
+# thousands of birth dates), and the "checked on" moment repeats within its second.
+@lru_cache(maxsize=16_384)
+def _date_text(value: dt.date, format: str, language: str) -> str:
+    return format_date(value, format, locale=_locale(language))
+
+
+@lru_cache(maxsize=256)
+def _datetime_text(value: dt.datetime, format: str, language: str) -> str:
+    return format_datetime(value, format, tzinfo=dt.UTC, locale=_locale(language))
 
 
 def language_url(language: str) -> str:
