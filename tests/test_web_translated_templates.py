@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
@@ -82,3 +83,21 @@ def test_a_moment_is_written_to_the_second_whatever_its_microseconds(app: Flask)
         again = datetime_text(moment.replace(microsecond=999_999), "long")
         later = datetime_text(moment + dt.timedelta(seconds=1), "long")
     assert first == again == "November 23, 2026, 3:40:55\u202fPM UTC" and later != first
+
+
+def test_the_page_links_follow_the_script_root_and_the_language(client: FlaskClient) -> None:
+    mounted = client.get("/?lang=ru", environ_overrides={"SCRIPT_NAME": "/registry"}).text
+    plain = client.get("/?lang=en").text
+    assert 'href="/registry/static/site.css"' in mounted and 'href="/registry/?lang=ru"' in mounted
+    assert 'href="/static/site.css"' in plain and 'href="/?lang=en"' in plain
+    assert 'href="/.well-known/jwks.json"' in plain
+
+
+@pytest.mark.usefixtures("demo_data")
+def test_a_qr_landing_page_links_to_itself_in_each_language(
+    client: FlaskClient, token_of: Callable[[str], str]
+) -> None:
+    path = f"/v/{token_of('KT2400101')}"
+    page = client.get(path, headers={"Accept-Language": "en"}).text
+    for language in ("uz", "ru", "en"):
+        assert f'href="{path}?lang={language}"' in page

@@ -173,6 +173,8 @@ def _datetime_text(value: dt.datetime, format: str, language: str) -> str:
 
 def language_url(language: str) -> str:
     """This very page in another language (the switcher's links)."""
+    if not request.args:  # a QR landing page: its token is in the path
+        return f"{request.path}?lang={language}"
     args = request.args.to_dict()
     args["lang"] = language
     return f"{request.path}?{urlencode(args)}"

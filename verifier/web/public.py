@@ -6,9 +6,10 @@ with a keyboard or a screen reader, and prints cleanly for a clerk's file.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from verifier.numbers import display_number
 from verifier.runtime import current_runtime
@@ -46,9 +47,48 @@ def institution_name(document: DocumentView) -> str:
     return names.get(select_language()) or names.get("uz") or document.institution_code
 
 
+@dataclass(frozen=True)
+class SiteUrls:
+    """The links every public page carries in its header and footer."""
+
+    stylesheet: str
+    home: str
+    openapi: str
+    jwks: str
+
+
+_SITE_URLS_KEPT = 64
+
+
+def site_urls() -> SiteUrls:
+    """This request's language's links, built once per app, script root and language.
+
+    Each ``url_for`` costs a URL map build; the chrome's links never change.
+    """
+    key = (request.script_root, select_language())
+    kept: dict[tuple[str, str], SiteUrls] = current_app.extensions.setdefault(
+        "verifier.site_urls", {}
+    )
+    urls = kept.get(key)
+    if urls is None:
+        if len(kept) >= _SITE_URLS_KEPT:  # the script root can come from a proxy header
+            kept.clear()
+        urls = kept[key] = SiteUrls(
+            stylesheet=url_for("static", filename="site.css"),
+            home=url_for("public.index", lang=key[1]),
+            openapi=url_for("api.openapi_document"),
+            jwks=url_for("wellknown.jwks"),
+        )
+    return urls
+
+
 @bp.app_context_processor
 def _helpers() -> dict[str, object]:
-    return {"status_marks": STATUS_MARKS, "institution_name": institution_name}
+    return {
+        "status_marks": STATUS_MARKS,
+        "institution_name": institution_name,
+        "site_urls": site_urls(),
+    }
 
 
 @bp.after_request
