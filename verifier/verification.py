@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -75,23 +75,8 @@ class DocumentView:
 
     @classmethod
     def from_record(cls, record: RegistryRecord) -> DocumentView:
-        return cls(
-            type=record.type,
-            number=record.number,
-            surname=record.surname,
-            given_name=record.given_name,
-            patronymic=record.patronymic,
-            birth_date=record.birth_date,
-            institution_code=record.institution_code,
-            institution_names=record.institution_names,
-            issue_date=record.issue_date,
-            program_code=record.program_code,
-            program_name=record.program_name,
-            qualification=record.qualification,
-            diploma_number=record.diploma_number,
-            course_name=record.course_name,
-            hours=record.hours,
-        )
+        # Every disclosed field is a registry field of the same name.
+        return cls(**{name: getattr(record, name) for name in _DISCLOSED_FIELDS})
 
     @classmethod
     def from_claims(cls, claims: Claims) -> DocumentView:
@@ -133,6 +118,9 @@ class DocumentView:
             "course_name": self.course_name,
             "hours": self.hours,
         }
+
+
+_DISCLOSED_FIELDS = tuple(f.name for f in fields(DocumentView))
 
 
 @dataclass(frozen=True)
