@@ -131,8 +131,13 @@ class _ProgressLine:
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--chunk-size", default=importer.CHUNK_SIZE, show_default=True, hidden=True)
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    help="Processes that parse rows and sign tokens (default: one per CPU).",
+)
 @pass_runtime
-def issue(runtime: Runtime, file: Path, chunk_size: int) -> None:
+def issue(runtime: Runtime, file: Path, chunk_size: int, processes: int | None) -> None:
     """Issue every record in a .csv or .jsonl FILE (all or nothing if any row is invalid)."""
     progress = _ProgressLine() if sys.stderr.isatty() else None
     summary = importer.issue_file(
@@ -143,6 +148,7 @@ def issue(runtime: Runtime, file: Path, chunk_size: int) -> None:
         actor=_actor(),
         chunk_size=chunk_size,
         progress=progress,
+        processes=processes or os.cpu_count() or 1,
     )
     if progress:
         click.echo(err=True)

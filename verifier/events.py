@@ -16,9 +16,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from verifier.bulk import BulkInsert
 from verifier.models import Event, table
 
 GENESIS_HASH = "0" * 64
@@ -35,6 +36,11 @@ PDF_CERTIFICATE_CREATED = "pdf_certificate_created"
 
 # Any constant works; it names the one lock that serialises chain appends on PostgreSQL.
 _PG_CHAIN_LOCK = 0x76657269
+
+
+_EVENT_ROWS = BulkInsert(
+    table(Event), ("seq", "occurred_at", "kind", "subject", "actor", "payload", "prev_hash", "hash")
+)
 
 
 def canonical_json(value: Any) -> str:
@@ -99,20 +105,9 @@ def append(
             payload=payload,
             prev_hash=prev_hash,
         )
-        rows.append(
-            {
-                "seq": seq,
-                "occurred_at": moment,
-                "kind": new.kind,
-                "subject": new.subject,
-                "actor": actor,
-                "payload": payload,
-                "prev_hash": prev_hash,
-                "hash": digest,
-            }
-        )
+        rows.append((seq, moment, new.kind, new.subject, actor, payload, prev_hash, digest))
         prev_hash = digest
-    session.execute(insert(table(Event)), rows)
+    _EVENT_ROWS.execute(session.connection(), rows)
 
 
 @dataclass(frozen=True)

@@ -12,24 +12,33 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import pickle
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from sqlalchemy.orm import Session
 
 from verifier import credentials, registry
 from verifier.db import Database
 from verifier.errors import ImportRejected, RowError, VerifierError
+from verifier.import_workers import (
+    Extent,
+    ParsedRow,
+    RawRow,
+    Workers,
+    parse_rows,
+    read_chunk,
+    spool_chunk,
+)
 from verifier.keys import KeyStore, b64url, load_signer
-from verifier.records import FIELDS, REQUIRED_COLUMNS, Record, parse_record
+from verifier.records import FIELDS, REQUIRED_COLUMNS, Record
 
 CHUNK_SIZE = 1000
+T = TypeVar("T")
 MAX_LINE_BYTES = 1_000_000
 Progress = Callable[[int, int], None]
 
@@ -111,15 +120,15 @@ def _jsonl_rows(handle: BinaryIO) -> Iterator[tuple[int, dict[str, Any]]]:
         yield line_number, value
 
 
-def read_rows(handle: BinaryIO, kind: str) -> Iterator[tuple[int, Record | list[RowError]]]:
+def _raw_rows(handle: BinaryIO, kind: str) -> Iterator[RawRow]:
+    return _csv_rows(handle) if kind == "csv" else _jsonl_rows(handle)
+
+
+def read_rows(handle: BinaryIO, kind: str) -> Iterator[ParsedRow]:
     """Parse rows one at a time: (row number, record or its errors)."""
-    rows = _csv_rows(handle) if kind == "csv" else _jsonl_rows(handle)
     today = dt.date.today()
-    for row_number, values in rows:
-        if "__shape__" in values:
-            yield row_number, [RowError(row_number, "(row)", str(values["__shape__"]))]
-        else:
-            yield row_number, parse_record(values, row_number, today=today)
+    for row in _raw_rows(handle, kind):
+        yield from parse_rows([row], today)
 
 
 def file_kind(path: Path) -> str:
@@ -129,16 +138,14 @@ def file_kind(path: Path) -> str:
     return suffix[1:]
 
 
-def _chunks(
-    rows: Iterator[tuple[int, Record | list[RowError]]], size: int
-) -> Iterator[list[tuple[int, Record | list[RowError]]]]:
+def _chunks(rows: Iterator[T], size: int) -> Iterator[list[T]]:
     while chunk := list(islice(rows, size)):
         yield chunk
 
 
 def qr_overflow(record: Record, base_url: str) -> int:
     """Bytes by which the record's QR URL would exceed the QR budget (0 when it fits)."""
-    payload_bytes = len(registry.claims_for_record(record).to_json())
+    payload_bytes = len(record.claims.to_json())
     payload_length = (payload_bytes * 4 + 2) // 3  # unpadded base64url
     token_length = _HEADER_TOKEN_LENGTH + 1 + payload_length + 1 + _SIGNATURE_LENGTH
     url_length = len(base_url.encode()) + len(credentials.QR_PATH) + token_length
@@ -146,22 +153,30 @@ def qr_overflow(record: Record, base_url: str) -> int:
 
 
 def validate(
-    database: Database,
-    path: Path,
-    *,
-    base_url: str,
-    chunk_size: int = CHUNK_SIZE,
-    spool: BinaryIO | None = None,
+    database: Database, path: Path, *, base_url: str, chunk_size: int = CHUNK_SIZE
 ) -> tuple[int, int]:
     """Check every row; raise :class:`ImportRejected` with all errors, else return
-    (rows, rows already issued). Records still to issue are pickled to ``spool``
-    chunk by chunk, so issuing needs neither the memory nor a second parse."""
+    (rows, rows already issued)."""
+    return _validate(database, path, base_url, chunk_size, Workers.serial(), keep=None)
+
+
+def _validate(
+    database: Database,
+    path: Path,
+    base_url: str,
+    chunk_size: int,
+    workers: Workers,
+    keep: Callable[[list[Record]], None] | None,
+) -> tuple[int, int]:
+    """:func:`validate`, parsing on ``workers`` and handing the records still to
+    issue to ``keep``, chunk by chunk, so issuing needs neither the memory nor a
+    second parse."""
     kind = file_kind(path)
     errors: list[RowError] = []
     rows = already = 0
     with database.session() as session, path.open("rb") as handle:
         screening = Screening(registry.institution_ids(session), base_url)
-        for chunk in _chunks(read_rows(handle, kind), chunk_size):
+        for chunk in workers.parse(_chunks(_raw_rows(handle, kind), chunk_size)):
             records: list[tuple[int, Record]] = []
             for row_number, parsed in chunk:
                 rows += 1
@@ -172,8 +187,8 @@ def validate(
             fresh, skipped, problems = screening.screen(session, records)
             already += skipped
             errors.extend(problems)
-            if spool is not None and fresh and not errors:
-                pickle.dump(fresh, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            if keep is not None and fresh and not errors:
+                keep(fresh)
     if rows == 0 and not errors:
         errors.append(RowError(1, "(file)", "no rows to import"))
     if errors:
@@ -238,15 +253,6 @@ class Screening:
         return None
 
 
-def _spooled(spool: BinaryIO) -> Iterator[list[Record]]:
-    spool.seek(0)
-    while True:
-        try:
-            yield pickle.load(spool)  # noqa: S301 - our own temporary file, written just now
-        except EOFError:
-            return
-
-
 def issue_file(
     database: Database,
     store: KeyStore,
@@ -256,28 +262,48 @@ def issue_file(
     actor: str,
     chunk_size: int = CHUNK_SIZE,
     progress: Progress | None = None,
+    processes: int = 1,
 ) -> ImportSummary:
     """Validate the whole file, then issue what is not yet issued, chunk by chunk.
 
     Each chunk is its own transaction; a chunk that another process issued in
     the meantime is skipped by :func:`registry.issue`, so a killed import is
-    finished by running it again.
+    finished by running it again. With ``processes`` > 1, rows are parsed and
+    tokens signed on that many forked workers (see :mod:`verifier.import_workers`).
     """
     started = time.monotonic()
-    with tempfile.TemporaryFile(prefix="verifier-import-") as spool:
-        total, already = validate(
-            database, path, base_url=base_url, chunk_size=chunk_size, spool=spool
+    with database.session() as session:
+        signer = load_signer(session, store)
+        institutions = registry.institution_ids(session)
+    with (
+        tempfile.TemporaryFile(prefix="verifier-import-") as spool,
+        Workers.forked(processes, signer, spool) as workers,
+    ):
+        extents: list[Extent] = []
+        total, already = _validate(
+            database,
+            path,
+            base_url,
+            chunk_size,
+            workers,
+            keep=lambda records: extents.append(spool_chunk(spool, records)),
         )
-        with database.session() as session:
-            signer = load_signer(session, store)
-            institutions = registry.institution_ids(session)
+        spool.flush()
         issued, done = 0, already
         if progress:
             progress(done, total)
-        for records in _spooled(spool):
+        for extent, tokens in zip(extents, workers.sign(extents), strict=True):
+            records = read_chunk(spool.fileno(), extent)
             with database.transaction() as session:
                 issued += len(
-                    registry.issue(session, records, signer, actor=actor, institutions=institutions)
+                    registry.issue(
+                        session,
+                        records,
+                        signer,
+                        actor=actor,
+                        institutions=institutions,
+                        tokens=tokens,
+                    )
                 )
             done += len(records)
             if progress:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from typing import Any, TypeVar
 
+from verifier.credentials import Claims, grades_digest
 from verifier.errors import MalformedNumber, RowError
 from verifier.models import DocumentType
 from verifier.names import name_key, normalise_name
@@ -118,6 +119,33 @@ class Record:
                 value = "\x1e".join(f"{c.name}\x1d{c.hours}\x1d{c.grade}" for c in value)
             parts.append("" if value is None else str(value))
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+    @cached_property
+    def claims(self) -> Claims:
+        """What the document's token signs."""
+        diploma = self.type is DocumentType.DIPLOMA
+        return Claims(
+            type=self.type,
+            number=self.number,
+            surname=self.surname,
+            given_name=self.given_name,
+            patronymic=self.patronymic,
+            birth_date=self.birth_date,
+            institution=self.institution,
+            issue_date=self.issue_date,
+            # A transcript names its diploma (dn), whose token carries the programme
+            # and qualification; leaving them out keeps it inside the QR budget.
+            program_code=self.program_code if diploma else None,
+            qualification=self.qualification if diploma else None,
+            diploma_number=self.diploma_number,
+            grades_digest=(
+                grades_digest([(c.name, c.hours, c.grade) for c in self.courses])
+                if self.type is DocumentType.TRANSCRIPT
+                else None
+            ),
+            course_name=self.course_name,
+            hours=self.hours,
+        )
 
     def renumbered(self, number: str, issue_date: dt.date) -> Record:
         return replace(self, number=number, issue_date=issue_date)

@@ -12,11 +12,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from verifier import events
-from verifier.credentials import Claims, grades_digest, sign_many
+from verifier.bulk import BulkInsert
+from verifier.credentials import Claims, sign_many
 from verifier.errors import Conflict, NotFound, VerifierError
 from verifier.events import NewEvent
 from verifier.keys import Signer
@@ -76,31 +77,6 @@ def add_institution(
 
 def institution_ids(session: Session) -> dict[str, int]:
     return dict(session.execute(select(Institution.code, Institution.id)).all())
-
-
-def claims_for_record(record: Record) -> Claims:
-    return Claims(
-        type=record.type,
-        number=record.number,
-        surname=record.surname,
-        given_name=record.given_name,
-        patronymic=record.patronymic,
-        birth_date=record.birth_date,
-        institution=record.institution,
-        issue_date=record.issue_date,
-        # A transcript names its diploma (dn), whose token carries the programme
-        # and qualification; leaving them out keeps it inside the QR budget.
-        program_code=record.program_code if record.type is DocumentType.DIPLOMA else None,
-        qualification=record.qualification if record.type is DocumentType.DIPLOMA else None,
-        diploma_number=record.diploma_number,
-        grades_digest=(
-            grades_digest([(c.name, c.hours, c.grade) for c in record.courses])
-            if record.type is DocumentType.TRANSCRIPT
-            else None
-        ),
-        course_name=record.course_name,
-        hours=record.hours,
-    )
 
 
 def record_for_document(document: Document) -> Record:
@@ -180,6 +156,22 @@ def conflict_message(record: Record, existing: Existing) -> str | None:
     return f"{record.number} is already issued with different details (use reissue to correct it)"
 
 
+_DOCUMENT_ROWS = BulkInsert(
+    table(Document),
+    (
+        "number", "type", "status", "institution_id", "holder_id", "surname", "given_name",
+        "patronymic", "surname_key", "name_key", "birth_date", "program_code", "program_name",
+        "qualification", "study_form", "start_date", "end_date", "issue_date", "honors",
+        "diploma_number", "course_name", "hours", "grades_digest", "record_digest", "token",
+        "kid", "recorded_at",
+    ),
+)  # fmt: skip
+_COURSE_ROWS = BulkInsert(table(CourseLine), ("document_id", "position", "name", "hours", "grade"))
+_HOLDER_ROWS = BulkInsert(
+    table(Holder), ("identity_key", "surname", "given_name", "patronymic", "birth_date")
+)
+
+
 def _holder_ids(session: Session, records: Sequence[Record]) -> dict[str, int]:
     wanted = {record.holder_identity: record for record in records}
     found = dict(
@@ -191,18 +183,12 @@ def _holder_ids(session: Session, records: Sequence[Record]) -> dict[str, int]:
     if missing:
         # executemany then one SELECT: RETURNING in parameter order makes SQLite
         # insert row by row.
-        session.execute(
-            insert(table(Holder)),
-            [
-                {
-                    "identity_key": r.holder_identity,
-                    "surname": r.surname,
-                    "given_name": r.given_name,
-                    "patronymic": r.patronymic,
-                    "birth_date": r.birth_date,
-                }
+        _HOLDER_ROWS.execute(
+            session.connection(),
+            (
+                (r.holder_identity, r.surname, r.given_name, r.patronymic, r.birth_date)
                 for r in missing
-            ],
+            ),
         )
         found.update(
             _ids_by(session, Holder.identity_key, Holder.id, [r.holder_identity for r in missing])
@@ -214,6 +200,12 @@ def _ids_by(session: Session, key: Any, id_column: Any, values: list[str]) -> di
     return {k: i for k, i in session.execute(select(key, id_column).where(key.in_(values)))}
 
 
+def sign_records(records: Sequence[Record], signer: Signer) -> list[str]:
+    """The records' tokens, in order. Nothing holds them until :func:`issue` commits
+    them with their documents; an import's worker processes make them ahead."""
+    return sign_many([record.claims for record in records], signer)
+
+
 def issue(
     session: Session,
     records: Sequence[Record],
@@ -221,18 +213,23 @@ def issue(
     *,
     actor: str,
     institutions: dict[str, int] | None = None,
+    tokens: Sequence[str] | None = None,
 ) -> list[str]:
     """Issue records not yet in the registry; return the numbers issued.
 
     A record whose number is already issued with identical content is skipped
     (re-running an import is safe); any other clash raises :class:`Conflict`.
+    ``tokens``, when given, are ``sign_records(records, signer)`` made beforehand.
     """
+    if tokens is not None and len(tokens) != len(records):
+        raise ValueError("one token per record")
     if not records:
         return []
     institutions = institutions if institutions is not None else institution_ids(session)
     existing = existing_documents(session, [r.number for r in records])
     fresh: list[Record] = []
-    for record in records:
+    fresh_tokens: list[str] = []
+    for index, record in enumerate(records):
         if record.institution not in institutions:
             raise NotFound(f"{record.number}: unknown institution {record.institution}")
         if record.number in existing:
@@ -241,67 +238,65 @@ def issue(
                 raise Conflict(problem)
             continue
         fresh.append(record)
+        if tokens is not None:
+            fresh_tokens.append(tokens[index])
     if not fresh:
         return []
+    if tokens is None:
+        fresh_tokens = sign_records(fresh, signer)
     now = dt.datetime.now(dt.UTC)
     holders = _holder_ids(session, fresh)
-    claim_sets = [claims_for_record(record) for record in fresh]
-    tokens = sign_many(claim_sets, signer)
-    rows = []
-    for record, claims in zip(fresh, claim_sets, strict=True):
-        rows.append(
-            {
-                "number": record.number,
-                "type": record.type.value,
-                "status": DocumentStatus.VALID.value,
-                "institution_id": institutions[record.institution],
-                "holder_id": holders[record.holder_identity],
-                "surname": record.surname,
-                "given_name": record.given_name,
-                "patronymic": record.patronymic,
-                "surname_key": name_key(record.surname),
-                "name_key": " ".join(
+    connection = session.connection()
+    _DOCUMENT_ROWS.execute(
+        connection,
+        (
+            (
+                record.number,
+                record.type.value,
+                DocumentStatus.VALID.value,
+                institutions[record.institution],
+                holders[record.holder_identity],
+                record.surname,
+                record.given_name,
+                record.patronymic,
+                name_key(record.surname),
+                " ".join(
                     name_key(part)
                     for part in (record.surname, record.given_name, record.patronymic)
                     if part
                 ),
-                "birth_date": record.birth_date,
-                "program_code": record.program_code,
-                "program_name": record.program_name,
-                "qualification": record.qualification,
-                "study_form": record.study_form,
-                "start_date": record.start_date,
-                "end_date": record.end_date,
-                "issue_date": record.issue_date,
-                "honors": record.honors,
-                "diploma_number": record.diploma_number,
-                "course_name": record.course_name,
-                "hours": record.hours,
-                "grades_digest": claims.grades_digest,
-                "record_digest": record.digest,
-                "kid": signer.kid,
-                "recorded_at": now,
-            }
-        )
-    for row, token in zip(rows, tokens, strict=True):
-        row["token"] = token
-    # Core, not ORM, inserts: the ORM's per-row bookkeeping doubles import time.
-    session.execute(insert(table(Document)), rows)
+                record.birth_date,
+                record.program_code,
+                record.program_name,
+                record.qualification,
+                record.study_form,
+                record.start_date,
+                record.end_date,
+                record.issue_date,
+                record.honors,
+                record.diploma_number,
+                record.course_name,
+                record.hours,
+                record.claims.grades_digest,
+                record.digest,
+                token,
+                signer.kid,
+                now,
+            )
+            for record, token in zip(fresh, fresh_tokens, strict=True)
+        ),
+    )
     transcripts = [r for r in fresh if r.courses]
-    ids = _ids_by(session, Document.number, Document.id, [r.number for r in transcripts])
-    course_rows = [
-        {
-            "document_id": ids[record.number],
-            "position": position,
-            "name": c.name,
-            "hours": c.hours,
-            "grade": c.grade,
-        }
-        for record in transcripts
-        for position, c in enumerate(record.courses, start=1)
-    ]
-    if course_rows:
-        session.execute(insert(table(CourseLine)), course_rows)
+    if transcripts:
+        ids = _ids_by(session, Document.number, Document.id, [r.number for r in transcripts])
+        _COURSE_ROWS.execute(
+            connection,
+            (
+                (ids[record.number], position, c.name, c.hours, c.grade)
+                for record in transcripts
+                for position, c in enumerate(record.courses, start=1)
+            ),
+        )
     events.append(
         session,
         [
