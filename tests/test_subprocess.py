@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -19,8 +20,11 @@ from sqlalchemy import func, select
 from verifier import events
 from verifier.config import Settings
 from verifier.db import Database
+from verifier.keys import KeyRing
 from verifier.models import Document
+from verifier.verification import Status, verify_token
 
+from .conftest import certificate_values, transcript_values
 from .files import generated_rows, write_csv
 
 pytestmark = pytest.mark.slow
@@ -50,6 +54,20 @@ def verifier(
     )
 
 
+def child_processes(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in children.read_text().split()] if children.exists() else []
+
+
+def running(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie."""
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return status.rsplit(")", 1)[1].split()[0] != "Z"
+
+
 def count(database: Database) -> int:
     with database.session() as session:
         return session.scalar(select(func.count()).select_from(Document)) or 0
@@ -70,10 +88,16 @@ def test_import_killed_with_sigkill_resumes_exactly(settings: Settings, tmp_path
     deadline = time.monotonic() + 120
     while count(database) == 0 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.01)
+    workers = child_processes(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait()
     partial = count(database)
     assert 0 < partial < total, "the import was not interrupted part-way; make the file bigger"
+    assert workers, "the import ran without worker processes"
+    deadline = time.monotonic() + 10
+    while (left := [pid for pid in workers if running(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not left, "worker processes outlived the killed import"
 
     finished = verifier(settings, "issue", str(path))
     assert finished.stdout.startswith(
@@ -149,3 +173,55 @@ def test_import_on_a_terminal_shows_progress_with_rate_and_time_left(
     assert process.returncode == 0
     assert b"300/300 rows" in shown and b"/s" in shown and b"left" in shown
     assert stdout.startswith(b"300 rows: 300 issued")
+
+
+def mixed_rows(total: int) -> list[dict[str, Any]]:
+    """Diplomas, with a transcript and a certificate every hundred rows."""
+    rows = list(generated_rows(total))
+    for index in range(0, total, 100):
+        number = rows[index]["number"]
+        rows[index + 1] = transcript_values(
+            number=f"KTI{number[2:]}", diploma_number=number, surname=rows[index]["surname"]
+        )
+        rows[index + 2] = certificate_values(number=f"MO{number[2:]}")
+    return rows
+
+
+def test_import_on_worker_processes_issues_every_row_verifiably(
+    settings: Settings, tmp_path: Path
+) -> None:
+    total = 1500
+    verifier(settings, "init")
+    verifier(settings, "institution", "add", "TATT", "--name-uz", "Toshkent texnikumi")
+    path = write_csv(tmp_path / "class.csv", mixed_rows(total))
+    issued = verifier(settings, "issue", str(path), "--processes", "2", "--chunk-size", "100")
+    assert issued.stdout.startswith(f"{total} rows: {total} issued, 0 already issued")
+    assert verifier(settings, "audit").returncode == 0
+    database = Database(settings.database_url)
+    with database.session() as session:
+        ring = KeyRing.from_registry(session)
+        tokens = session.execute(select(Document.number, Document.token)).all()
+        assert len(tokens) == total
+        outcomes = {verify_token(session, token, ring).status for _, token in tokens}
+    assert outcomes == {Status.VALID}
+    database.dispose()
+
+
+def test_import_on_worker_processes_names_every_bad_row_and_issues_nothing(
+    settings: Settings, tmp_path: Path
+) -> None:
+    verifier(settings, "init")
+    verifier(settings, "institution", "add", "TATT", "--name-uz", "Toshkent texnikumi")
+    rows = list(generated_rows(1000))
+    rows[4]["birth_date"] = "2003-02-30"
+    rows[949]["number"] = "KT-12x4"
+    path = write_csv(tmp_path / "class.csv", rows)
+    refused = verifier(
+        settings, "issue", str(path), "--processes", "2", "--chunk-size", "100", check=False
+    )
+    assert refused.returncode != 0
+    assert "row 6, field birth_date" in refused.stderr
+    assert "row 951, field number" in refused.stderr
+    database = Database(settings.database_url)
+    assert count(database) == 0
+    database.dispose()

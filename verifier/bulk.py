@@ -23,6 +23,7 @@ class _Prepared(NamedTuple):
     processors: list[tuple[int, Processor]]
 
 
+_MISSING = object()
 # The positional placeholder of each DB-API paramstyle.
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": None, "named": None}
 
@@ -62,11 +63,17 @@ class BulkInsert:
     def execute(self, connection: Connection, rows: Iterable[Sequence[Any]]) -> None:
         sql, processors = self._for(connection.dialect)
         if processors:
+            # Converted once per distinct value: a batch shares its moment of
+            # recording, and a class its start, end and issue dates.
+            seen: dict[tuple[int, Any], Any] = {}
             converted = []
             for row in rows:
                 values = list(row)
                 for index, process in processors:
-                    values[index] = process(values[index])
+                    key = (index, values[index])
+                    if (value := seen.get(key, _MISSING)) is _MISSING:
+                        value = seen[key] = process(values[index])
+                    values[index] = value
                 converted.append(tuple(values))
             rows = converted
         else:

@@ -13,14 +13,10 @@ why the web workspace's imports (run on a thread of a web worker) stay serial.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import datetime as dt
 import multiprocessing
 import os
 import pickle
-import signal
-import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -39,7 +35,6 @@ R = TypeVar("R")
 
 RawRow = tuple[int, dict[str, Any]]
 ParsedRow = tuple[int, Record | list[RowError]]
-_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -92,16 +87,11 @@ class _Inherited:
 _inherited: _Inherited | None = None
 
 
-def _start_worker(inherited: _Inherited, parent: int) -> None:
+def _start_worker(inherited: _Inherited) -> None:
+    # Workers need no more than this to stop with a killed import: each waits on
+    # a pipe whose only writer is the importing process, and ends when it closes.
     global _inherited
     _inherited = inherited
-    # Die with the importing process: a killed import (kill -9) must not leave
-    # workers waiting on a queue nobody writes to any more.
-    if sys.platform == "linux":
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:
-        os._exit(1)
 
 
 def _sign_extent(extent: Extent) -> list[str]:
@@ -142,7 +132,7 @@ class Workers:
             return
         context = multiprocessing.get_context("fork")
         inherited = _Inherited(signer, spool.fileno())
-        pool = context.Pool(count, initializer=_start_worker, initargs=(inherited, os.getpid()))
+        pool = context.Pool(count, initializer=_start_worker, initargs=(inherited,))
         try:
             yield cls(today, pool, ahead=2 * count)
         finally:

@@ -54,6 +54,10 @@ REQUIRED_BY_TYPE: dict[DocumentType, frozenset[str]] = {
         _ALWAYS | {"course_name", "hours", "start_date", "end_date"}
     ),
 }
+# Per-row constants, worked out once.
+_FIELD_SET = frozenset(FIELDS)
+_TYPES = {kind.value: kind for kind in DocumentType}
+_REQUIRED_IN_ORDER = {kind: sorted(names - {"type"}) for kind, names in REQUIRED_BY_TYPE.items()}
 ONLY_FOR = {
     "diploma_number": DocumentType.TRANSCRIPT,
     "courses": DocumentType.TRANSCRIPT,
@@ -113,9 +117,9 @@ class Record:
         # Unit and record separators cannot occur in values: text with control
         # characters is rejected, so this joining is unambiguous.
         parts = []
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name == "courses":
+        for name in _RECORD_FIELDS:
+            value = getattr(self, name)
+            if name == "courses":
                 value = "\x1e".join(f"{c.name}\x1d{c.hours}\x1d{c.grade}" for c in value)
             parts.append("" if value is None else str(value))
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
@@ -149,6 +153,9 @@ class Record:
 
     def renumbered(self, number: str, issue_date: dt.date) -> Record:
         return replace(self, number=number, issue_date=issue_date)
+
+
+_RECORD_FIELDS = tuple(f.name for f in fields(Record))
 
 
 @dataclass(frozen=True)
@@ -201,18 +208,17 @@ class _Row:
         self.row = row
         self.values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
         self.errors: list[RowError] = []
+        # The value of a field, None when absent; read some 35 times a row.
+        self.raw: Callable[[str], Any] = self.values.get
 
     def error(self, field: str, message: str) -> None:
         self.errors.append(RowError(self.row, field, message))
 
-    def raw(self, field: str) -> Any:
-        return self.values.get(field)
-
     def present(self, field: str) -> bool:
-        return self.raw(field) not in (None, "", [])
+        return self.values.get(field) not in (None, "", [])
 
     def _convert(
-        self, field: str, convert: Callable[[str], T | _Problem], wrong_type: str
+        self, field: str, convert: Callable[..., T | _Problem], wrong_type: str, *args: Any
     ) -> T | None:
         value = self.raw(field)
         if value in (None, ""):
@@ -220,14 +226,14 @@ class _Row:
         if not isinstance(value, str):
             self.error(field, wrong_type)
             return None
-        result = convert(value)
+        result = convert(value, *args)
         if isinstance(result, _Problem):
             self.error(field, result.message)
             return None
         return result
 
     def text(self, field: str, limit: int = 300) -> str | None:
-        return self._convert(field, functools.partial(_clean_text, limit=limit), "must be text")
+        return self._convert(field, _clean_text, "must be text", limit)
 
     def name(self, field: str) -> str | None:
         return self._convert(field, _clean_name, "must be text")
@@ -299,20 +305,20 @@ def parse_record(
     """Validate one row; return the record, or every problem found in it."""
     today = today or dt.date.today()
     r = _Row(row, values)
-    unknown = sorted(set(values) - set(FIELDS))
+    unknown = sorted(set(values) - _FIELD_SET)
     for field in unknown:
         r.error(field, "unknown field")
     kind: DocumentType | None = None
     raw_type = r.raw("type")
     if raw_type in (None, ""):
         r.error("type", "is required (diploma, transcript or certificate)")
-    elif not isinstance(raw_type, str) or raw_type.lower() not in set(DocumentType):
+    elif not isinstance(raw_type, str) or raw_type.lower() not in _TYPES:
         r.error("type", f"must be diploma, transcript or certificate, got {raw_type!r}")
     else:
-        kind = DocumentType(raw_type.lower())
+        kind = _TYPES[raw_type.lower()]
     if kind is not None:
-        for field in sorted(REQUIRED_BY_TYPE[kind]):
-            if field != "type" and not r.present(field):
+        for field in _REQUIRED_IN_ORDER[kind]:
+            if not r.present(field):
                 r.error(field, f"is required for a {kind.value}")
         for field, owner in ONLY_FOR.items():
             if owner is not kind and r.present(field):

@@ -247,13 +247,14 @@ def issue(
     now = dt.datetime.now(dt.UTC)
     holders = _holder_ids(session, fresh)
     connection = session.connection()
+    valid = DocumentStatus.VALID.value
     _DOCUMENT_ROWS.execute(
         connection,
         (
             (
                 record.number,
                 record.type.value,
-                DocumentStatus.VALID.value,
+                valid,
                 institutions[record.institution],
                 holders[record.holder_identity],
                 record.surname,
