@@ -78,6 +78,10 @@ class NewEvent:
     subject: str | None
     payload: Mapping[str, Any]
 
+    @functools.cached_property
+    def encoded_payload(self) -> str:
+        return canonical_json(dict(self.payload))
+
 
 def append(
     session: Session, events: Sequence[NewEvent], *, actor: str, at: dt.datetime | None = None
@@ -95,7 +99,7 @@ def append(
     rows = []
     for new in events:
         seq += 1
-        payload = canonical_json(dict(new.payload))
+        payload = new.encoded_payload
         digest = event_hash(
             seq=seq,
             occurred_at=moment,

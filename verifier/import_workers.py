@@ -19,38 +19,39 @@ import os
 import pickle
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult, Pool
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO, NamedTuple, TypeVar
 
 from verifier import registry
 from verifier.errors import RowError
 from verifier.keys import Signer
 from verifier.records import Record, parse_record
+from verifier.registry import PreparedDocument
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 RawRow = tuple[int, dict[str, Any]]
-ParsedRow = tuple[int, Record | list[RowError]]
 
 
 @dataclass(frozen=True)
 class Extent:
-    """Where one pickled chunk of records lies in the spool file."""
+    """Where one pickled chunk of records lies in the spool file, and how many of
+    them the registry did not hold when it was screened."""
 
     offset: int
     length: int
+    fresh: int
 
 
-def spool_chunk(spool: BinaryIO, records: list[Record]) -> Extent:
-    """Append a chunk of records to the spool; return where it lies."""
-    data = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
+def spool_chunk(spool: BinaryIO, records: bytes, fresh: int) -> Extent:
+    """Append a chunk of pickled records to the spool; return where it lies."""
     offset = spool.tell()
-    spool.write(data)
-    return Extent(offset, len(data))
+    spool.write(records)
+    return Extent(offset, len(records), fresh)
 
 
 def read_chunk(spool_fd: int, extent: Extent) -> list[Record]:
@@ -60,95 +61,142 @@ def read_chunk(spool_fd: int, extent: Extent) -> list[Record]:
     return records
 
 
-def parse_rows(rows: list[RawRow], today: dt.date) -> list[ParsedRow]:
-    """Parse a chunk of rows, and work out what screening and issuing read of each record
-    (digest, holder identity, token claims) here, where it runs in parallel."""
-    parsed: list[ParsedRow] = []
-    for row_number, values in rows:
-        if "__shape__" in values:
-            parsed.append((row_number, [RowError(row_number, "(row)", str(values["__shape__"]))]))
-            continue
-        result = parse_record(values, row_number, today=today)
-        if isinstance(result, Record):
-            result.digest, result.holder_identity, result.claims.to_json()
-        parsed.append((row_number, result))
-    return parsed
+class Screened(NamedTuple):
+    """What screening reads of a record (see :class:`verifier.importer.Screening`)."""
+
+    number: str
+    institution: str
+    digest: str
+    holder_identity: str
+    payload_size: int
 
 
 @dataclass(frozen=True)
-class _Inherited:
-    """What a forked worker takes from the importing process."""
+class ParsedChunk:
+    """A chunk of rows, parsed: its problems, and its records twice over: what
+    screening reads of them, and the records themselves pickled for the spool, so
+    the importing process never unpickles them to screen them."""
+
+    rows: int
+    problems: list[RowError]
+    screened: list[tuple[int, Screened]]
+    records: bytes
+
+
+def parse_row(row_number: int, values: dict[str, Any], today: dt.date) -> Record | list[RowError]:
+    if "__shape__" in values:
+        return [RowError(row_number, "(row)", str(values["__shape__"]))]
+    return parse_record(values, row_number, today=today)
+
+
+def parse_rows(rows: list[RawRow], today: dt.date) -> ParsedChunk:
+    """Parse a chunk of rows, working out here, where it runs in parallel, what
+    screening and issuing read of each record (digest, identity, token claims)."""
+    problems: list[RowError] = []
+    screened: list[tuple[int, Screened]] = []
+    records: list[Record] = []
+    for row_number, values in rows:
+        result = parse_row(row_number, values, today)
+        if isinstance(result, list):
+            problems.extend(result)
+            continue
+        summary = Screened(
+            result.number,
+            result.institution,
+            result.digest,
+            result.holder_identity,
+            result.payload_size,
+        )
+        screened.append((row_number, summary))
+        records.append(result)
+    return ParsedChunk(
+        len(rows), problems, screened, pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
+    )
+
+
+@dataclass(frozen=True)
+class Issuing:
+    """What preparing spooled records for the registry needs; forked workers inherit it."""
 
     signer: Signer
+    institutions: Mapping[str, int]
     spool_fd: int
+
+    def prepare(self, extent: Extent) -> list[PreparedDocument]:
+        return registry.prepare(read_chunk(self.spool_fd, extent), self.signer, self.institutions)
 
 
 # Set only inside a forked worker, by _start_worker.
-_inherited: _Inherited | None = None
+_issuing: Issuing | None = None
 
 
-def _start_worker(inherited: _Inherited) -> None:
+def _start_worker(issuing: Issuing) -> None:
     # Workers need no more than this to stop with a killed import: each waits on
     # a pipe whose only writer is the importing process, and ends when it closes.
-    global _inherited
-    _inherited = inherited
+    global _issuing
+    _issuing = issuing
 
 
-def _sign_extent(extent: Extent) -> list[str]:
-    if _inherited is None:
-        raise RuntimeError("_sign_extent runs in a forked import worker")
-    records = read_chunk(_inherited.spool_fd, extent)
-    return registry.sign_records(records, _inherited.signer)
+def _prepare_in_worker(extent: Extent) -> list[PreparedDocument]:
+    if _issuing is None:
+        raise RuntimeError("runs in a forked import worker")
+    return _issuing.prepare(extent)
 
 
 class Workers:
-    """Parses chunks of rows and signs chunks of spooled records, in order.
+    """Parses chunks of rows, and prepares chunks of spooled records for issuing
+    (signed, laid out as rows), in order.
 
-    ``serial()`` does it in this process (issuing then signs inside each
-    chunk's transaction); ``forked()`` on a pool of worker processes, a few
-    chunks ahead of the importing process.
+    ``serial()`` does it in this process; ``forked()`` on a pool of worker
+    processes, a few chunks ahead of the importing process.
     """
 
-    def __init__(self, today: dt.date, pool: Pool | None = None, ahead: int = 0) -> None:
+    def __init__(
+        self,
+        today: dt.date,
+        issuing: Issuing | None = None,
+        pool: Pool | None = None,
+        ahead: int = 0,
+    ) -> None:
         self._today = today
+        self._issuing = issuing
         self._pool = pool
         self._ahead = ahead
 
     @classmethod
-    def serial(cls, today: dt.date | None = None) -> Workers:
-        return cls(today or dt.date.today())
+    def serial(cls, issuing: Issuing | None = None) -> Workers:
+        return cls(dt.date.today(), issuing)
 
     @classmethod
     @contextmanager
-    def forked(cls, count: int, signer: Signer, spool: BinaryIO) -> Iterator[Workers]:
+    def forked(cls, count: int, issuing: Issuing) -> Iterator[Workers]:
         """``count`` forked workers; serial where fork is unsafe or unavailable."""
-        today = dt.date.today()
         if (
             count < 2
             or "fork" not in multiprocessing.get_all_start_methods()
             or threading.active_count() > 1
         ):
-            yield cls.serial(today)
+            yield cls.serial(issuing)
             return
         context = multiprocessing.get_context("fork")
-        inherited = _Inherited(signer, spool.fileno())
-        pool = context.Pool(count, initializer=_start_worker, initargs=(inherited,))
+        pool = context.Pool(count, initializer=_start_worker, initargs=(issuing,))
         try:
-            yield cls(today, pool, ahead=2 * count)
+            yield cls(dt.date.today(), issuing, pool, ahead=2 * count)
         finally:
             pool.terminate()
             pool.join()
 
-    def parse(self, chunks: Iterable[list[RawRow]]) -> Iterator[list[ParsedRow]]:
+    def parse(self, chunks: Iterable[list[RawRow]]) -> Iterator[ParsedChunk]:
         if self._pool is None:
             return (parse_rows(chunk, self._today) for chunk in chunks)
         return self._ordered(parse_rows, ((chunk, self._today) for chunk in chunks))
 
-    def sign(self, extents: Iterable[Extent]) -> Iterator[list[str] | None]:
-        """Each extent's tokens, or None where issuing is to sign them itself."""
+    def prepare(self, extents: Iterable[Extent]) -> Iterator[list[PreparedDocument]]:
+        if self._issuing is None:
+            raise RuntimeError("these workers were made to validate, not to issue")
         if self._pool is None:
-            return (None for _ in extents)
-        return self._ordered(_sign_extent, ((extent,) for extent in extents))
+            return map(self._issuing.prepare, extents)
+        return self._ordered(_prepare_in_worker, ((extent,) for extent in extents))
 
     def _ordered(
         self, function: Callable[..., R], argument_tuples: Iterable[tuple[Any, ...]]

@@ -18,22 +18,14 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
 from verifier import credentials, registry
 from verifier.db import Database
 from verifier.errors import ImportRejected, RowError, VerifierError
-from verifier.import_workers import (
-    Extent,
-    ParsedRow,
-    RawRow,
-    Workers,
-    parse_rows,
-    read_chunk,
-    spool_chunk,
-)
+from verifier.import_workers import Extent, Issuing, RawRow, Workers, parse_row, spool_chunk
 from verifier.keys import KeyStore, b64url, load_signer
 from verifier.records import FIELDS, REQUIRED_COLUMNS, Record
 
@@ -124,11 +116,11 @@ def _raw_rows(handle: BinaryIO, kind: str) -> Iterator[RawRow]:
     return _csv_rows(handle) if kind == "csv" else _jsonl_rows(handle)
 
 
-def read_rows(handle: BinaryIO, kind: str) -> Iterator[ParsedRow]:
+def read_rows(handle: BinaryIO, kind: str) -> Iterator[tuple[int, Record | list[RowError]]]:
     """Parse rows one at a time: (row number, record or its errors)."""
     today = dt.date.today()
-    for row in _raw_rows(handle, kind):
-        yield from parse_rows([row], today)
+    for row_number, values in _raw_rows(handle, kind):
+        yield row_number, parse_row(row_number, values, today)
 
 
 def file_kind(path: Path) -> str:
@@ -143,10 +135,21 @@ def _chunks(rows: Iterator[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
-def qr_overflow(record: Record, base_url: str) -> int:
+class Screenable(registry.Identified, Protocol):
+    """What screening reads of a record: a :class:`Record`, or an import's summary of one."""
+
+    @property
+    def institution(self) -> str: ...
+    @property
+    def payload_size(self) -> int: ...
+
+
+S = TypeVar("S", bound=Screenable)
+
+
+def qr_overflow(record: Screenable, base_url: str) -> int:
     """Bytes by which the record's QR URL would exceed the QR budget (0 when it fits)."""
-    payload_bytes = len(record.claims.to_json())
-    payload_length = (payload_bytes * 4 + 2) // 3  # unpadded base64url
+    payload_length = (record.payload_size * 4 + 2) // 3  # unpadded base64url
     token_length = _HEADER_TOKEN_LENGTH + 1 + payload_length + 1 + _SIGNATURE_LENGTH
     url_length = len(base_url.encode()) + len(credentials.QR_PATH) + token_length
     return max(0, url_length - credentials.QR_MAX_BYTES)
@@ -166,29 +169,24 @@ def _validate(
     base_url: str,
     chunk_size: int,
     workers: Workers,
-    keep: Callable[[list[Record]], None] | None,
+    keep: Callable[[bytes, int], None] | None,
 ) -> tuple[int, int]:
-    """:func:`validate`, parsing on ``workers`` and handing the records still to
-    issue to ``keep``, chunk by chunk, so issuing needs neither the memory nor a
-    second parse."""
+    """:func:`validate`, parsing on ``workers`` and handing each chunk's pickled
+    records and how many of them are still to issue to ``keep``, so issuing needs
+    neither the memory nor a second parse."""
     kind = file_kind(path)
     errors: list[RowError] = []
     rows = already = 0
     with database.session() as session, path.open("rb") as handle:
         screening = Screening(registry.institution_ids(session), base_url)
         for chunk in workers.parse(_chunks(_raw_rows(handle, kind), chunk_size)):
-            records: list[tuple[int, Record]] = []
-            for row_number, parsed in chunk:
-                rows += 1
-                if isinstance(parsed, list):
-                    errors.extend(parsed)
-                else:
-                    records.append((row_number, parsed))
-            fresh, skipped, problems = screening.screen(session, records)
+            rows += chunk.rows
+            errors.extend(chunk.problems)
+            fresh, skipped, problems = screening.screen(session, chunk.screened)
             already += skipped
             errors.extend(problems)
             if keep is not None and fresh and not errors:
-                keep(fresh)
+                keep(chunk.records, len(fresh))
     if rows == 0 and not errors:
         errors.append(RowError(1, "(file)", "no rows to import"))
     if errors:
@@ -210,11 +208,11 @@ class Screening:
         self._first_row_of: dict[str, int] = {}
 
     def screen(
-        self, session: Session, rows: Sequence[tuple[int, Record]]
-    ) -> tuple[list[Record], int, list[RowError]]:
+        self, session: Session, rows: Sequence[tuple[int, S]]
+    ) -> tuple[list[S], int, list[RowError]]:
         """(records to issue, records already issued identically, problems)."""
         errors: list[RowError] = []
-        clean: list[tuple[int, Record]] = []
+        clean: list[tuple[int, S]] = []
         for row_number, record in rows:
             problem = self._problem(row_number, record)
             if problem is None:
@@ -232,7 +230,7 @@ class Screening:
                 already += 1
         return fresh, already, errors
 
-    def _problem(self, row_number: int, record: Record) -> RowError | None:
+    def _problem(self, row_number: int, record: Screenable) -> RowError | None:
         if record.number in self._first_row_of:
             first = self._first_row_of[record.number]
             return RowError(row_number, "number", f"{record.number} is also on row {first}")
@@ -275,37 +273,26 @@ def issue_file(
     with database.session() as session:
         signer = load_signer(session, store)
         institutions = registry.institution_ids(session)
-    with (
-        tempfile.TemporaryFile(prefix="verifier-import-") as spool,
-        Workers.forked(processes, signer, spool) as workers,
-    ):
-        extents: list[Extent] = []
-        total, already = _validate(
-            database,
-            path,
-            base_url,
-            chunk_size,
-            workers,
-            keep=lambda records: extents.append(spool_chunk(spool, records)),
-        )
-        spool.flush()
-        issued, done = 0, already
-        if progress:
-            progress(done, total)
-        for extent, tokens in zip(extents, workers.sign(extents), strict=True):
-            records = read_chunk(spool.fileno(), extent)
-            with database.transaction() as session:
-                issued += len(
-                    registry.issue(
-                        session,
-                        records,
-                        signer,
-                        actor=actor,
-                        institutions=institutions,
-                        tokens=tokens,
-                    )
-                )
-            done += len(records)
+    with tempfile.TemporaryFile(prefix="verifier-import-") as spool:
+        issuing = Issuing(signer, institutions, spool.fileno())
+        with Workers.forked(processes, issuing) as workers:
+            extents: list[Extent] = []
+            total, already = _validate(
+                database,
+                path,
+                base_url,
+                chunk_size,
+                workers,
+                keep=lambda records, fresh: extents.append(spool_chunk(spool, records, fresh)),
+            )
+            spool.flush()
+            issued, done = 0, already
             if progress:
                 progress(done, total)
+            for extent, prepared in zip(extents, workers.prepare(extents), strict=True):
+                with database.transaction() as session:
+                    issued += len(registry.issue_prepared(session, prepared, actor=actor))
+                done += extent.fresh
+                if progress:
+                    progress(done, total)
     return ImportSummary(total, issued, total - issued, time.monotonic() - started)

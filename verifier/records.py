@@ -151,6 +151,11 @@ class Record:
             hours=self.hours,
         )
 
+    @property
+    def payload_size(self) -> int:
+        """Bytes of the token's claim set, on which the QR budget is measured."""
+        return len(self.claims.to_json())
+
     def renumbered(self, number: str, issue_date: dt.date) -> Record:
         return replace(self, number=number, issue_date=issue_date)
 

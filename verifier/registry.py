@@ -8,9 +8,9 @@ committed together or not at all.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -147,7 +147,18 @@ def existing_documents(session: Session, numbers: Iterable[str]) -> dict[str, Ex
     return {row.number: Existing(row.number, row.record_digest, row.identity_key) for row in rows}
 
 
-def conflict_message(record: Record, existing: Existing) -> str | None:
+class Identified(Protocol):
+    """What tells one document's content and holder from another's."""
+
+    @property
+    def number(self) -> str: ...
+    @property
+    def digest(self) -> str: ...
+    @property
+    def holder_identity(self) -> str: ...
+
+
+def conflict_message(record: Identified, existing: Existing) -> str | None:
     """Why ``record`` cannot be issued over ``existing``; None if it is the same document."""
     if existing.record_digest == record.digest:
         return None
@@ -156,54 +167,129 @@ def conflict_message(record: Record, existing: Existing) -> str | None:
     return f"{record.number} is already issued with different details (use reissue to correct it)"
 
 
+# holder_id and recorded_at come last: the registry supplies them when writing,
+# after everything before them was laid out (see PreparedDocument).
 _DOCUMENT_ROWS = BulkInsert(
     table(Document),
     (
-        "number", "type", "status", "institution_id", "holder_id", "surname", "given_name",
-        "patronymic", "surname_key", "name_key", "birth_date", "program_code", "program_name",
+        "number", "type", "status", "institution_id", "surname", "given_name", "patronymic",
+        "surname_key", "name_key", "birth_date", "program_code", "program_name",
         "qualification", "study_form", "start_date", "end_date", "issue_date", "honors",
         "diploma_number", "course_name", "hours", "grades_digest", "record_digest", "token",
-        "kid", "recorded_at",
+        "kid", "holder_id", "recorded_at",
     ),
 )  # fmt: skip
-_COURSE_ROWS = BulkInsert(table(CourseLine), ("document_id", "position", "name", "hours", "grade"))
 _HOLDER_ROWS = BulkInsert(
     table(Holder), ("identity_key", "surname", "given_name", "patronymic", "birth_date")
 )
+_COURSE_ROWS = BulkInsert(table(CourseLine), ("document_id", "position", "name", "hours", "grade"))
 
 
-def _holder_ids(session: Session, records: Sequence[Record]) -> dict[str, int]:
-    wanted = {record.holder_identity: record for record in records}
-    found = dict(
-        session.execute(
-            select(Holder.identity_key, Holder.id).where(Holder.identity_key.in_(list(wanted)))
-        ).all()
-    )
-    missing = [wanted[key] for key in wanted if key not in found]
-    if missing:
-        # executemany then one SELECT: RETURNING in parameter order makes SQLite
-        # insert row by row.
-        _HOLDER_ROWS.execute(
-            session.connection(),
-            (
-                (r.holder_identity, r.surname, r.given_name, r.patronymic, r.birth_date)
-                for r in missing
-            ),
+class PreparedDocument(NamedTuple):
+    """A signed document laid out as rows: all of issuing that needs no database.
+
+    Made by :func:`prepare`, where an import's worker processes make them in
+    parallel; only :func:`issue_prepared` stores them, and nothing else holds
+    the token before that commit.
+    """
+
+    number: str
+    digest: str
+    holder_identity: str
+    holder: tuple[Any, ...]  # the holders row
+    row: tuple[Any, ...]  # the documents row but for holder_id and recorded_at
+    courses: tuple[Course, ...]
+    event: NewEvent
+
+
+def prepare(
+    records: Sequence[Record], signer: Signer, institutions: Mapping[str, int]
+) -> list[PreparedDocument]:
+    """Sign ``records`` and lay out their rows."""
+    tokens = sign_many([record.claims for record in records], signer)
+    valid = DocumentStatus.VALID.value
+    prepared = []
+    for record, token in zip(records, tokens, strict=True):
+        institution_id = institutions.get(record.institution)
+        if institution_id is None:
+            raise NotFound(f"{record.number}: unknown institution {record.institution}")
+        kind = record.type.value
+        event = NewEvent(
+            events.ISSUED,
+            record.number,
+            {
+                "number": record.number,
+                "type": kind,
+                "institution": record.institution,
+                "record_digest": record.digest,
+                "kid": signer.kid,
+            },
         )
-        found.update(
-            _ids_by(session, Holder.identity_key, Holder.id, [r.holder_identity for r in missing])
+        event.encoded_payload  # noqa: B018 - encoded here, where it runs in parallel
+        prepared.append(
+            PreparedDocument(
+                number=record.number,
+                digest=record.digest,
+                holder_identity=record.holder_identity,
+                holder=(
+                    record.holder_identity,
+                    record.surname,
+                    record.given_name,
+                    record.patronymic,
+                    record.birth_date,
+                ),
+                row=(
+                    record.number,
+                    kind,
+                    valid,
+                    institution_id,
+                    record.surname,
+                    record.given_name,
+                    record.patronymic,
+                    name_key(record.surname),
+                    " ".join(
+                        name_key(part)
+                        for part in (record.surname, record.given_name, record.patronymic)
+                        if part
+                    ),
+                    record.birth_date,
+                    record.program_code,
+                    record.program_name,
+                    record.qualification,
+                    record.study_form,
+                    record.start_date,
+                    record.end_date,
+                    record.issue_date,
+                    record.honors,
+                    record.diploma_number,
+                    record.course_name,
+                    record.hours,
+                    record.claims.grades_digest,
+                    record.digest,
+                    token,
+                    signer.kid,
+                ),
+                courses=record.courses,
+                event=event,
+            )
         )
-    return found
+    return prepared
 
 
-def _ids_by(session: Session, key: Any, id_column: Any, values: list[str]) -> dict[str, int]:
-    return {k: i for k, i in session.execute(select(key, id_column).where(key.in_(values)))}
+ItemT = TypeVar("ItemT", bound=Identified)
 
 
-def sign_records(records: Sequence[Record], signer: Signer) -> list[str]:
-    """The records' tokens, in order. Nothing holds them until :func:`issue` commits
-    them with their documents; an import's worker processes make them ahead."""
-    return sign_many([record.claims for record in records], signer)
+def _not_yet_issued(session: Session, items: Sequence[ItemT]) -> list[ItemT]:
+    """The items whose numbers the registry lacks; identical ones already issued are
+    skipped (re-running an import is safe), any other clash raises :class:`Conflict`."""
+    existing = existing_documents(session, [item.number for item in items])
+    fresh = []
+    for item in items:
+        if item.number not in existing:
+            fresh.append(item)
+        elif problem := conflict_message(item, existing[item.number]):
+            raise Conflict(problem)
+    return fresh
 
 
 def issue(
@@ -212,112 +298,69 @@ def issue(
     signer: Signer,
     *,
     actor: str,
-    institutions: dict[str, int] | None = None,
-    tokens: Sequence[str] | None = None,
+    institutions: Mapping[str, int] | None = None,
 ) -> list[str]:
     """Issue records not yet in the registry; return the numbers issued.
 
     A record whose number is already issued with identical content is skipped
     (re-running an import is safe); any other clash raises :class:`Conflict`.
-    ``tokens``, when given, are ``sign_records(records, signer)`` made beforehand.
     """
-    if tokens is not None and len(tokens) != len(records):
-        raise ValueError("one token per record")
     if not records:
         return []
     institutions = institutions if institutions is not None else institution_ids(session)
-    existing = existing_documents(session, [r.number for r in records])
-    fresh: list[Record] = []
-    fresh_tokens: list[str] = []
-    for index, record in enumerate(records):
-        if record.institution not in institutions:
-            raise NotFound(f"{record.number}: unknown institution {record.institution}")
-        if record.number in existing:
-            problem = conflict_message(record, existing[record.number])
-            if problem:
-                raise Conflict(problem)
-            continue
-        fresh.append(record)
-        if tokens is not None:
-            fresh_tokens.append(tokens[index])
-    if not fresh:
-        return []
-    if tokens is None:
-        fresh_tokens = sign_records(fresh, signer)
-    now = dt.datetime.now(dt.UTC)
-    holders = _holder_ids(session, fresh)
-    connection = session.connection()
-    valid = DocumentStatus.VALID.value
-    _DOCUMENT_ROWS.execute(
-        connection,
-        (
-            (
-                record.number,
-                record.type.value,
-                valid,
-                institutions[record.institution],
-                holders[record.holder_identity],
-                record.surname,
-                record.given_name,
-                record.patronymic,
-                name_key(record.surname),
-                " ".join(
-                    name_key(part)
-                    for part in (record.surname, record.given_name, record.patronymic)
-                    if part
-                ),
-                record.birth_date,
-                record.program_code,
-                record.program_name,
-                record.qualification,
-                record.study_form,
-                record.start_date,
-                record.end_date,
-                record.issue_date,
-                record.honors,
-                record.diploma_number,
-                record.course_name,
-                record.hours,
-                record.claims.grades_digest,
-                record.digest,
-                token,
-                signer.kid,
-                now,
-            )
-            for record, token in zip(fresh, fresh_tokens, strict=True)
-        ),
+    fresh = _not_yet_issued(session, records)
+    return _write(session, prepare(fresh, signer, institutions), actor=actor)
+
+
+def issue_prepared(
+    session: Session, prepared: Sequence[PreparedDocument], *, actor: str
+) -> list[str]:
+    """:func:`issue` for documents :func:`prepare` made beforehand."""
+    return _write(session, _not_yet_issued(session, prepared), actor=actor)
+
+
+def _holder_ids(session: Session, prepared: Sequence[PreparedDocument]) -> dict[str, int]:
+    wanted = {p.holder_identity: p.holder for p in prepared}
+    found = dict(
+        session.execute(
+            select(Holder.identity_key, Holder.id).where(Holder.identity_key.in_(list(wanted)))
+        ).all()
     )
-    transcripts = [r for r in fresh if r.courses]
+    missing = [key for key in wanted if key not in found]
+    if missing:
+        # executemany then one SELECT: RETURNING in parameter order makes SQLite
+        # insert row by row.
+        _HOLDER_ROWS.execute(session.connection(), (wanted[key] for key in missing))
+        found.update(_ids_by(session, Holder.identity_key, Holder.id, missing))
+    return found
+
+
+def _ids_by(session: Session, key: Any, id_column: Any, values: list[str]) -> dict[str, int]:
+    return {k: i for k, i in session.execute(select(key, id_column).where(key.in_(values)))}
+
+
+def _write(session: Session, prepared: Sequence[PreparedDocument], *, actor: str) -> list[str]:
+    if not prepared:
+        return []
+    now = dt.datetime.now(dt.UTC)
+    holders = _holder_ids(session, prepared)
+    connection = session.connection()
+    _DOCUMENT_ROWS.execute(
+        connection, ((*p.row, holders[p.holder_identity], now) for p in prepared)
+    )
+    transcripts = [p for p in prepared if p.courses]
     if transcripts:
-        ids = _ids_by(session, Document.number, Document.id, [r.number for r in transcripts])
+        ids = _ids_by(session, Document.number, Document.id, [p.number for p in transcripts])
         _COURSE_ROWS.execute(
             connection,
             (
-                (ids[record.number], position, c.name, c.hours, c.grade)
-                for record in transcripts
-                for position, c in enumerate(record.courses, start=1)
+                (ids[p.number], position, c.name, c.hours, c.grade)
+                for p in transcripts
+                for position, c in enumerate(p.courses, start=1)
             ),
         )
-    events.append(
-        session,
-        [
-            NewEvent(
-                events.ISSUED,
-                r.number,
-                {
-                    "number": r.number,
-                    "type": r.type.value,
-                    "institution": r.institution,
-                    "record_digest": r.digest,
-                    "kid": signer.kid,
-                },
-            )
-            for r in fresh
-        ],
-        actor=actor,
-        at=now,
-    )
-    return [r.number for r in fresh]
+    events.append(session, [p.event for p in prepared], actor=actor, at=now)
+    return [p.number for p in prepared]
 
 
 def get_document(session: Session, number: str) -> Document:
