@@ -30,9 +30,9 @@ from verifier.numbers import normalise_number
 
 FORMAT_VERSION = 1
 ACCEPTED_ALGORITHMS = ("Ed25519", "EdDSA")  # EdDSA: the pre-RFC 9864 name, same algorithm
-# joserfc's algorithm objects sign and verify. The compact serialisation around
-# them is ours: the strict parser below already splits and decodes a token, and
-# joserfc's parsing it a second time cost a fifth of a QR landing page.
+# joserfc's algorithm objects verify; keys.Signer signs. The compact serialisation
+# around them is ours: the strict parser below already splits and decodes a
+# token, and joserfc's parsing it a second time cost a fifth of a QR landing page.
 # "EdDSA" draws joserfc's deprecation warning; the contract accepts it on purpose.
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", SecurityWarning)
@@ -67,6 +67,20 @@ _LAYOUT = {
     DocumentType.CERTIFICATE: (*_COMMON, "cn", "h"),
 }
 
+# The type-specific claims, by the Claims field that holds each.
+_TYPE_SPECIFIC = {
+    "pc": "program_code",
+    "q": "qualification",
+    "dn": "diploma_number",
+    "gd": "grades_digest",
+    "cn": "course_name",
+    "h": "hours",
+}
+_OUTSIDE_LAYOUT = {
+    kind: [(claim, name) for claim, name in _TYPE_SPECIFIC.items() if claim not in layout]
+    for kind, layout in _LAYOUT.items()
+}
+
 
 @dataclass(frozen=True)
 class Claims:
@@ -89,9 +103,8 @@ class Claims:
 
     def __post_init__(self) -> None:
         # Fields outside the type's layout would silently vanish from the token.
-        layout = set(_LAYOUT[self.type])
-        for claim, value in self._named().items():
-            if value is not None and claim not in layout:
+        for claim, field_name in _OUTSIDE_LAYOUT[self.type]:
+            if getattr(self, field_name) is not None:
                 raise ValueError(f"a {self.type.value} token has no claim {claim!r}")
 
     def _named(self) -> dict[str, Any]:
@@ -226,16 +239,17 @@ def sign_many(claim_sets: Sequence[Claims], signer: Signer) -> list[str]:
     """Sign claim sets as compact JWS, in order.
 
     The serialisation is assembled here, the header once per key, and the
-    signature made by joserfc's Ed25519 algorithm: its general
+    signature made by the signer's Ed25519 key: joserfc's general
     ``serialize_compact`` re-checks header and key on every call, which doubled
     the cost of a bulk import. (Signing on worker threads was measured too:
-    Ed25519 releases the GIL, but the hand-offs ate the gain.)
+    Ed25519 releases the GIL, but the hand-offs ate the gain; an import signs
+    on worker processes instead, see verifier.import_workers.)
     """
     header = _header_segment(signer.kid)
     tokens = []
     for claims in claim_sets:
         signing_input = f"{header}.{b64url(claims.to_json())}"
-        signature = _ALGORITHMS["Ed25519"].sign(signing_input.encode(), signer.jwk)
+        signature = signer.sign(signing_input.encode())
         tokens.append(f"{signing_input}.{b64url(signature)}")
     return tokens
 

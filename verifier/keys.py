@@ -207,7 +207,11 @@ class Signer:
 
     def __init__(self, kid: str, private_key: Ed25519PrivateKey) -> None:
         self.kid = kid
-        self.jwk = OKPKey.import_key(private_key)
+        self._private_key = private_key
+
+    def sign(self, message: bytes) -> bytes:
+        """The Ed25519 signature of ``message``."""
+        return self._private_key.sign(message)
 
     def __repr__(self) -> str:
         return f"Signer(kid={self.kid!r})"

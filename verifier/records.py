@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -116,12 +117,10 @@ class Record:
         """SHA-256 of the normalised record: equal digests mean the same document."""
         # Unit and record separators cannot occur in values: text with control
         # characters is rejected, so this joining is unambiguous.
-        parts = []
-        for name in _RECORD_FIELDS:
-            value = getattr(self, name)
-            if name == "courses":
-                value = "\x1e".join(f"{c.name}\x1d{c.hours}\x1d{c.grade}" for c in value)
-            parts.append("" if value is None else str(value))
+        parts = ["" if value is None else str(value) for value in _record_values(self)]
+        parts[_COURSES_AT] = "\x1e".join(
+            f"{c.name}\x1d{c.hours}\x1d{c.grade}" for c in self.courses
+        )
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
     @cached_property
@@ -161,6 +160,8 @@ class Record:
 
 
 _RECORD_FIELDS = tuple(f.name for f in fields(Record))
+_record_values = operator.attrgetter(*_RECORD_FIELDS)
+_COURSES_AT = _RECORD_FIELDS.index("courses")
 
 
 @dataclass(frozen=True)

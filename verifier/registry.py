@@ -19,7 +19,7 @@ from verifier import events
 from verifier.bulk import BulkInsert
 from verifier.credentials import Claims, sign_many
 from verifier.errors import Conflict, NotFound, VerifierError
-from verifier.events import NewEvent
+from verifier.events import EncodedEvent, NewEvent
 from verifier.keys import Signer
 from verifier.models import (
     CourseLine,
@@ -199,7 +199,7 @@ class PreparedDocument(NamedTuple):
     holder: tuple[Any, ...]  # the holders row
     row: tuple[Any, ...]  # the documents row but for holder_id and recorded_at
     courses: tuple[Course, ...]
-    event: NewEvent
+    event: EncodedEvent
 
 
 def prepare(
@@ -224,8 +224,7 @@ def prepare(
                 "record_digest": record.digest,
                 "kid": signer.kid,
             },
-        )
-        event.encoded_payload  # noqa: B018 - encoded here, where it runs in parallel
+        ).encoded()
         prepared.append(
             PreparedDocument(
                 number=record.number,
