@@ -1,9 +1,10 @@
-"""Worker processes that parse rows and sign tokens for a file import.
+"""Worker processes that parse rows and prepare documents for a file import.
 
-An import spends most of its time parsing rows and making Ed25519 signatures,
-both pure computation; the registry writes are a small part and must stay in
-one process. So the command line forks workers for the computation and keeps
-the writing (and the all-or-nothing screening) in the importing process.
+Most of an import is pure computation: parsing and checking rows, and signing
+tokens and laying out rows for the registry. The writing must stay in one
+process (one writer; screening sees every row before anything is issued), so
+the command line forks workers for the computation, a few chunks ahead, and
+the importing process only screens, spools, inserts and chains events.
 
 Workers are forked, not spawned: they inherit the signer and the spool file,
 so neither a private key nor the spool's content crosses a pipe, and they start
@@ -31,7 +32,6 @@ from verifier.keys import Signer
 from verifier.records import Record, parse_record
 from verifier.registry import PreparedDocument
 
-T = TypeVar("T")
 R = TypeVar("R")
 
 RawRow = tuple[int, dict[str, Any]]
