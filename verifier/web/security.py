@@ -36,15 +36,31 @@ def _limit_sizes() -> None:
     request.max_content_length = limit
 
 
-def _headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
+# Set on every response, replacing any a view set.
+FIXED_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
     # Tokens travel in URLs (/v/<token>): never leak them to other sites.
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    ("Referrer-Policy", "no-referrer"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+
+
+def _headers(response: Response) -> Response:
+    headers = response.headers
+    # Werkzeug's setdefault and `headers[name] = value` each scan every header
+    # (setdefault raising and catching an HTTP exception for a missing one); a
+    # response rarely has any of these yet, so look once and append.
+    present = set(headers.keys(lower=True))
+    if "content-security-policy" not in present:  # a view may set its own
+        headers.add("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    for name, value in FIXED_HEADERS:
+        if name.lower() in present:
+            headers[name] = value
+        else:
+            headers.add(name, value)
     if request.is_secure:
-        response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+        headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
     return response
 
 
