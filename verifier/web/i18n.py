@@ -73,7 +73,7 @@ def init_app(app: Flask) -> None:
             "languages": LANGUAGES,
             "language_names": LANGUAGE_NAMES,
             "current_language": language,
-            "language_url": language_links(),
+            "language_links": language_links(),
             **_template_callables(language),
         }
 
@@ -198,10 +198,17 @@ def _datetime_text(value: dt.datetime, format: str, language: str) -> str:
     return format_datetime(value, format, tzinfo=dt.UTC, locale=_locale(language))
 
 
-def language_links() -> Callable[[str], str]:
-    """This very page in another language (the switcher's links), reading the request once."""
+def language_links() -> list[tuple[str, str, str]]:
+    """This very page in each language, as code, name and address (the switcher's links).
+
+    Built here rather than by a call per language from the template: a call
+    from a template costs more than building the address.
+    """
     path = request.path
     args = request.args.to_dict()
     if not args:  # a QR landing page: its token is in the path
-        return lambda language: f"{path}?lang={language}"
-    return lambda language: f"{path}?{urlencode({**args, 'lang': language})}"
+        return [(code, LANGUAGE_NAMES[code], f"{path}?lang={code}") for code in LANGUAGES]
+    return [
+        (code, LANGUAGE_NAMES[code], f"{path}?{urlencode({**args, 'lang': code})}")
+        for code in LANGUAGES
+    ]

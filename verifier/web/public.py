@@ -88,7 +88,6 @@ def site_urls(language: str) -> SiteUrls:
 def _helpers() -> dict[str, object]:
     return {
         "status_marks": STATUS_MARKS,
-        "institution_name": institution_name,
         "site_urls": site_urls(select_language()),
     }
 
@@ -103,6 +102,13 @@ def _private(response: Response) -> Response:
 
 def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     return render_template(template, **context), status
+
+
+class CheckNames(dict[str, str]):
+    """Checks' names to show; a check without one shows its own name."""
+
+    def __missing__(self, name: str) -> str:
+        return name
 
 
 @dataclass(frozen=True)
@@ -124,17 +130,22 @@ def answer_texts(language: str) -> AnswerTexts:
         explanations={
             status: text.in_language(language) for status, text in STATUS_EXPLANATIONS.items()
         },
-        check_names={name: text.in_language(language) for name, text in CHECK_NAMES.items()},
+        check_names=CheckNames(
+            {name: text.in_language(language) for name, text in CHECK_NAMES.items()}
+        ),
         document_types={kind: text.in_language(language) for kind, text in DOCUMENT_TYPES.items()},
     )
 
 
 def _answer(outcome: Outcome, *, from_qr: bool, form: dict[str, str]) -> tuple[str, int]:
-    texts = answer_texts(select_language())
+    language = select_language()
+    texts = answer_texts(language)
+    document = outcome.document
     return _page(
         "public/answer.html",
         503 if outcome.status is Status.ERROR else 200,
         outcome=outcome,
+        institution=institution_name(document, language) if document else None,
         status_word=texts.status_words[outcome.status],
         explanation=texts.explanations[outcome.status],
         check_names=texts.check_names,
