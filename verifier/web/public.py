@@ -25,6 +25,7 @@ from verifier.web.messages import (
     STATUS_EXPLANATIONS,
     STATUS_WORDS,
 )
+from verifier.web.security import set_headers
 
 bp = Blueprint("public", __name__)
 
@@ -95,8 +96,11 @@ def _helpers() -> dict[str, object]:
 @bp.after_request
 def _private(response: Response) -> Response:
     # Answer pages show personal data and tokens: keep them out of shared caches.
-    response.headers.setdefault("Cache-Control", "no-store")
-    response.headers["Vary"] = "Accept-Language"
+    set_headers(
+        response,
+        defaults=[("Cache-Control", "no-store")],
+        values=[("Vary", "Accept-Language")],
+    )
     return response
 
 

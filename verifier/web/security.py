@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Flask, Response, abort, request
 
 CONTENT_SECURITY_POLICY = (
@@ -46,21 +48,38 @@ FIXED_HEADERS = (
 )
 
 
-def _headers(response: Response) -> Response:
+def set_headers(
+    response: Response,
+    *,
+    defaults: Iterable[tuple[str, str]] = (),
+    values: Iterable[tuple[str, str]] = (),
+) -> None:
+    """``headers.setdefault`` for each of ``defaults``, then ``headers[name] = value``.
+
+    Werkzeug's versions each scan and lower-case every header, setdefault raising
+    and catching an HTTP exception for a missing one; a response rarely has any
+    of ours yet, so this looks once and appends. Each name appears once.
+    """
     headers = response.headers
-    # Werkzeug's setdefault and `headers[name] = value` each scan every header
-    # (setdefault raising and catching an HTTP exception for a missing one); a
-    # response rarely has any of these yet, so look once and append.
     present = set(headers.keys(lower=True))
-    if "content-security-policy" not in present:  # a view may set its own
-        headers.add("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    for name, value in FIXED_HEADERS:
+    for name, value in defaults:
+        if name.lower() not in present:
+            headers.add(name, value)
+    for name, value in values:
         if name.lower() in present:
             headers[name] = value
         else:
             headers.add(name, value)
+
+
+def _headers(response: Response) -> Response:
+    set_headers(
+        response,
+        defaults=[("Content-Security-Policy", CONTENT_SECURITY_POLICY)],  # a view may set its own
+        values=FIXED_HEADERS,
+    )
     if request.is_secure:
-        headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+        response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
     return response
 
 
