@@ -67,20 +67,6 @@ _LAYOUT = {
     DocumentType.CERTIFICATE: (*_COMMON, "cn", "h"),
 }
 
-# The type-specific claims, by the Claims field that holds each.
-_TYPE_SPECIFIC = {
-    "pc": "program_code",
-    "q": "qualification",
-    "dn": "diploma_number",
-    "gd": "grades_digest",
-    "cn": "course_name",
-    "h": "hours",
-}
-_OUTSIDE_LAYOUT = {
-    kind: [(claim, name) for claim, name in _TYPE_SPECIFIC.items() if claim not in layout]
-    for kind, layout in _LAYOUT.items()
-}
-
 
 @dataclass(frozen=True)
 class Claims:
@@ -103,8 +89,8 @@ class Claims:
 
     def __post_init__(self) -> None:
         # Fields outside the type's layout would silently vanish from the token.
-        for claim, field_name in _OUTSIDE_LAYOUT[self.type]:
-            if getattr(self, field_name) is not None:
+        for claim, name in _OUTSIDE_LAYOUT[self.type]:
+            if getattr(self, name) is not None:
                 raise ValueError(f"a {self.type.value} token has no claim {claim!r}")
 
     def _named(self) -> dict[str, Any]:
@@ -177,7 +163,26 @@ class Claims:
 
     def differences(self, other: Claims) -> list[str]:
         """Names of the fields where two claim sets disagree."""
-        return [f.name for f in fields(self) if getattr(self, f.name) != getattr(other, f.name)]
+        if self == other:  # a genuine token: one tuple comparison
+            return []
+        return [name for name in _CLAIM_FIELDS if getattr(self, name) != getattr(other, name)]
+
+
+_CLAIM_FIELDS = tuple(f.name for f in fields(Claims))
+# The optional claims, by their field: each type's layout leaves some out, and
+# a value there could not be signed. Checked in the order the layouts name them.
+_OPTIONAL_CLAIMS = (
+    ("pc", "program_code"),
+    ("q", "qualification"),
+    ("dn", "diploma_number"),
+    ("gd", "grades_digest"),
+    ("cn", "course_name"),
+    ("h", "hours"),
+)
+_OUTSIDE_LAYOUT = {
+    kind: tuple((claim, name) for claim, name in _OPTIONAL_CLAIMS if claim not in layout)
+    for kind, layout in _LAYOUT.items()
+}
 
 
 def _text(value: object, name: str) -> str:
@@ -282,13 +287,14 @@ def _reject_constant(name: str) -> None:
     raise MalformedToken(f"JSON constant {name} is not allowed")
 
 
+# What json.loads(text, object_pairs_hook=..., parse_constant=...) would build
+# on every call; making the decoder and its scanner cost as much as decoding.
+_DECODER = json.JSONDecoder(object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
+
+
 def _json(data: bytes, what: str) -> object:
     try:
-        value = json.loads(
-            data.decode("utf-8"),
-            object_pairs_hook=_reject_duplicates,
-            parse_constant=_reject_constant,
-        )
+        value = _DECODER.decode(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise MalformedToken(f"token {what} is not valid JSON") from None
     return value

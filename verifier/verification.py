@@ -140,7 +140,7 @@ class Outcome:
     checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     def __post_init__(self) -> None:
-        shows_document = self.status in {Status.VALID, Status.REVOKED, Status.SUPERSEDED}
+        shows_document = self.status in _SHOWS_DOCUMENT
         if shows_document != (self.document is not None):
             raise ValueError(
                 f"a {self.status} outcome {'needs' if shows_document else 'cannot have'} a document"
@@ -173,6 +173,9 @@ class Outcome:
             "superseded_by": self.superseded_by,
             "checks": {c.name: {"passed": c.passed, "detail": c.detail} for c in self.checks},
         }
+
+
+_SHOWS_DOCUMENT = frozenset({Status.VALID, Status.REVOKED, Status.SUPERSEDED})
 
 
 def _from_registry(document: RegistryRecord, checks: tuple[Check, ...]) -> Outcome:

@@ -19,6 +19,7 @@ from verifier.web.lookup import (
     parse_query,
 )
 from verifier.web.messages import STATUS_EXPLANATIONS
+from verifier.web.security import set_headers
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 wellknown = Blueprint("wellknown", __name__, url_prefix="/.well-known")
@@ -27,7 +28,7 @@ wellknown = Blueprint("wellknown", __name__, url_prefix="/.well-known")
 @bp.after_request
 def _private(response: Response) -> Response:
     # Answers carry personal data: no shared cache may keep them.
-    response.headers.setdefault("Cache-Control", "no-store")
+    set_headers(response, defaults=[("Cache-Control", "no-store")])
     return response
 
 

@@ -17,6 +17,8 @@ from babel import Locale, support
 from babel.dates import format_date, format_datetime
 from flask import Flask, g, request
 from flask_babel import Babel
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 # Order matters: the first is the default when the client states no preference.
@@ -58,18 +60,21 @@ def init_app(app: Flask) -> None:
     # time zone up on every call (~30 per page), and Jinja's i18n extension
     # wraps each call in one taking the template context, which costs a derived
     # context per call inside a block. Every page instead gets plain callables
-    # bound to its request's catalogue (the context processor below).
-    app.jinja_env.filters["dateformat"] = date_text
-    app.jinja_env.filters["datetimeformat"] = datetime_text
+    # bound to its language's catalogue (the context processor below). The date
+    # filters read the page's language from its context: select_language() goes
+    # through ``g``'s proxy (about a microsecond) however often it is called.
+    app.jinja_env.filters["dateformat"] = _date_filter
+    app.jinja_env.filters["datetimeformat"] = _datetime_filter
 
     @app.context_processor
     def _languages() -> dict[str, object]:
+        language = select_language()
         return {
             "languages": LANGUAGES,
             "language_names": LANGUAGE_NAMES,
-            "current_language": select_language(),
-            "language_url": language_url,
-            **_template_callables(_translations()),
+            "current_language": language,
+            "language_links": language_links(),
+            **_template_callables(language),
         }
 
 
@@ -103,12 +108,14 @@ def gettext(message: str) -> str:
     return text
 
 
-def _template_callables(catalogue: Any) -> dict[str, Callable[..., Markup]]:
+@cache
+def _template_callables(language: str) -> dict[str, Callable[..., Markup]]:
     """``_``, ``gettext`` and ``ngettext`` for templates, with Jinja's newstyle semantics.
 
     All our templates are autoescaped HTML: a translation is markup and always a
     %-format string whose variables are escaped; ngettext's count is ``num`` too.
     """
+    catalogue = catalogue_for(language)
 
     def template_gettext(message: str, **variables: Any) -> Markup:
         return Markup(catalogue.ugettext(message)) % variables  # noqa: S704 - our catalogue
@@ -130,6 +137,11 @@ class LazyMessage:
 
     def __str__(self) -> str:
         return gettext(self.message)
+
+    def in_language(self, language: str) -> str:
+        """The message in ``language``, with no request needed."""
+        text: str = catalogue_for(language).ugettext(self.message)
+        return text
 
     def __html__(self) -> Markup:
         return escape(str(self))
@@ -159,6 +171,21 @@ def datetime_text(value: dt.datetime, format: str = "medium") -> str:
     return _datetime_text(value.replace(microsecond=0), format, select_language())
 
 
+def _page_language(context: Context) -> str:
+    language = context.get("current_language")
+    return language if isinstance(language, str) else select_language()
+
+
+@pass_context
+def _date_filter(context: Context, value: dt.date, format: str = "medium") -> str:
+    return _date_text(value, format, _page_language(context))
+
+
+@pass_context
+def _datetime_filter(context: Context, value: dt.datetime, format: str = "medium") -> str:
+    return _datetime_text(value.replace(microsecond=0), format, _page_language(context))
+
+
 # Babel takes ~20 us a date. Registry dates repeat (a year's issue dates, some
 # thousands of birth dates), and the "checked on" moment repeats within its second.
 @lru_cache(maxsize=16_384)
@@ -171,10 +198,17 @@ def _datetime_text(value: dt.datetime, format: str, language: str) -> str:
     return format_datetime(value, format, tzinfo=dt.UTC, locale=_locale(language))
 
 
-def language_url(language: str) -> str:
-    """This very page in another language (the switcher's links)."""
-    if not request.args:  # a QR landing page: its token is in the path
-        return f"{request.path}?lang={language}"
+def language_links() -> list[tuple[str, str, str]]:
+    """This very page in each language, as code, name and address (the switcher's links).
+
+    Built here rather than by a call per language from the template: a call
+    from a template costs more than building the address.
+    """
+    path = request.path
     args = request.args.to_dict()
-    args["lang"] = language
-    return f"{request.path}?{urlencode(args)}"
+    if not args:  # a QR landing page: its token is in the path
+        return [(code, LANGUAGE_NAMES[code], f"{path}?lang={code}") for code in LANGUAGES]
+    return [
+        (code, LANGUAGE_NAMES[code], f"{path}?{urlencode({**args, 'lang': code})}")
+        for code in LANGUAGES
+    ]

@@ -6,7 +6,9 @@ with a keyboard or a screen reader, and prints cleanly for a clerk's file.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
@@ -23,6 +25,7 @@ from verifier.web.messages import (
     STATUS_EXPLANATIONS,
     STATUS_WORDS,
 )
+from verifier.web.security import set_headers
 
 bp = Blueprint("public", __name__)
 
@@ -42,9 +45,9 @@ def _display_number(number: str) -> str:
     return display_number(number)
 
 
-def institution_name(document: DocumentView) -> str:
+def institution_name(document: DocumentView, language: str) -> str:
     names = document.institution_names or {}
-    return names.get(select_language()) or names.get("uz") or document.institution_code
+    return names.get(language) or names.get("uz") or document.institution_code
 
 
 @dataclass(frozen=True)
@@ -60,12 +63,12 @@ class SiteUrls:
 _SITE_URLS_KEPT = 64
 
 
-def site_urls() -> SiteUrls:
-    """This request's language's links, built once per app, script root and language.
+def site_urls(language: str) -> SiteUrls:
+    """This request's links in ``language``, built once per app, script root and language.
 
     Each ``url_for`` costs a URL map build; the chrome's links never change.
     """
-    key = (request.script_root, select_language())
+    key = (request.script_root, language)
     kept: dict[tuple[str, str], SiteUrls] = current_app.extensions.setdefault(
         "verifier.site_urls", {}
     )
@@ -86,16 +89,18 @@ def site_urls() -> SiteUrls:
 def _helpers() -> dict[str, object]:
     return {
         "status_marks": STATUS_MARKS,
-        "institution_name": institution_name,
-        "site_urls": site_urls(),
+        "site_urls": site_urls(select_language()),
     }
 
 
 @bp.after_request
 def _private(response: Response) -> Response:
     # Answer pages show personal data and tokens: keep them out of shared caches.
-    response.headers.setdefault("Cache-Control", "no-store")
-    response.headers["Vary"] = "Accept-Language"
+    set_headers(
+        response,
+        defaults=[("Cache-Control", "no-store")],
+        values=[("Vary", "Accept-Language")],
+    )
     return response
 
 
@@ -103,15 +108,52 @@ def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     return render_template(template, **context), status
 
 
+class CheckNames(dict[str, str]):
+    """Checks' names to show; a check without one shows its own name."""
+
+    def __missing__(self, name: str) -> str:
+        return name
+
+
+@dataclass(frozen=True)
+class AnswerTexts:
+    """The answer page's variable sentences in one language."""
+
+    status_words: Mapping[Status, str]
+    explanations: Mapping[Status, str]
+    check_names: Mapping[str, str]
+    document_types: Mapping[str, str]
+
+
+@cache
+def answer_texts(language: str) -> AnswerTexts:
+    """Translated once per language: a lazy message looks the request's language
+    up through ``g``'s proxy each time a page shows it."""
+    return AnswerTexts(
+        status_words={status: word.in_language(language) for status, word in STATUS_WORDS.items()},
+        explanations={
+            status: text.in_language(language) for status, text in STATUS_EXPLANATIONS.items()
+        },
+        check_names=CheckNames(
+            {name: text.in_language(language) for name, text in CHECK_NAMES.items()}
+        ),
+        document_types={kind: text.in_language(language) for kind, text in DOCUMENT_TYPES.items()},
+    )
+
+
 def _answer(outcome: Outcome, *, from_qr: bool, form: dict[str, str]) -> tuple[str, int]:
+    language = select_language()
+    texts = answer_texts(language)
+    document = outcome.document
     return _page(
         "public/answer.html",
         503 if outcome.status is Status.ERROR else 200,
         outcome=outcome,
-        status_word=STATUS_WORDS[outcome.status],
-        explanation=STATUS_EXPLANATIONS[outcome.status],
-        check_names=CHECK_NAMES,
-        document_types=DOCUMENT_TYPES,
+        institution=institution_name(document, language) if document else None,
+        status_word=texts.status_words[outcome.status],
+        explanation=texts.explanations[outcome.status],
+        check_names=texts.check_names,
+        document_types=texts.document_types,
         from_qr=from_qr,
         form=form,
     )

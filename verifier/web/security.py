@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Flask, Response, abort, request
 
 CONTENT_SECURITY_POLICY = (
@@ -36,13 +38,46 @@ def _limit_sizes() -> None:
     request.max_content_length = limit
 
 
-def _headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
+# Set on every response, replacing any a view set.
+FIXED_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
     # Tokens travel in URLs (/v/<token>): never leak them to other sites.
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    ("Referrer-Policy", "no-referrer"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+
+
+def set_headers(
+    response: Response,
+    *,
+    defaults: Iterable[tuple[str, str]] = (),
+    values: Iterable[tuple[str, str]] = (),
+) -> None:
+    """``headers.setdefault`` for each of ``defaults``, then ``headers[name] = value``.
+
+    Werkzeug's versions each scan and lower-case every header, setdefault raising
+    and catching an HTTP exception for a missing one; a response rarely has any
+    of ours yet, so this looks once and appends. Each name appears once.
+    """
+    headers = response.headers
+    present = set(headers.keys(lower=True))
+    for name, value in defaults:
+        if name.lower() not in present:
+            headers.add(name, value)
+    for name, value in values:
+        if name.lower() in present:
+            headers[name] = value
+        else:
+            headers.add(name, value)
+
+
+def _headers(response: Response) -> Response:
+    set_headers(
+        response,
+        defaults=[("Content-Security-Policy", CONTENT_SECURITY_POLICY)],  # a view may set its own
+        values=FIXED_HEADERS,
+    )
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
     return response

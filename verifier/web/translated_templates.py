@@ -14,6 +14,7 @@ name keys Jinja's template cache, so each language is compiled and cached once.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any
 
@@ -88,6 +89,21 @@ class FixedMessages(Extension):
                 index += 1
 
 
+class _Globals(ChainMap[str, Any]):
+    """A template's globals over the environment's, read without a ``KeyError`` per name.
+
+    Every render copies the globals into its context. ``ChainMap`` finds each of
+    the environment's twenty-odd globals by trying the template's own (empty)
+    map first and catching the ``KeyError``: twenty exceptions a page.
+    """
+
+    def __getitem__(self, key: str) -> Any:
+        for mapping in self.maps:
+            if key in mapping:
+                return mapping[key]
+        return self.__missing__(key)
+
+
 class TranslatedEnvironment(Environment):
     """Flask's environment, serving each page in the request's language's compilation."""
 
@@ -112,6 +128,9 @@ class TranslatedEnvironment(Environment):
         ):
             name = f"{select_language()}{_SEPARATOR}{name}"
         return super().get_template(name, parent, globals)
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return _Globals(d if d is not None else {}, self.globals)
 
     def join_path(self, template: str, parent: str) -> str:
         language = language_of(parent)
