@@ -39,6 +39,8 @@ with warnings.catch_warnings():
     _ALGORITHMS = {
         alg: jws.JWSRegistry(algorithms=[alg]).get_alg(alg) for alg in ACCEPTED_ALGORITHMS
     }
+# Made once: json.dumps with options builds an encoder per call.
+_COMPACT_UTF8 = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 MAX_TOKEN_LENGTH = 1024
 MAX_HEADER_BYTES = 128
 MAX_PAYLOAD_BYTES = 768
@@ -123,7 +125,7 @@ class Claims:
     def _json(self) -> bytes:
         # Kept: an import measures it against the QR budget, then signs it.
         # Compact and UTF-8 (not \u escapes): every byte counts in the QR budget.
-        return json.dumps(self.to_payload(), separators=(",", ":"), ensure_ascii=False).encode()
+        return _COMPACT_UTF8.encode(self.to_payload()).encode()
 
     @classmethod
     def from_payload(cls, payload: object) -> Claims:
@@ -231,7 +233,7 @@ def _digest(value: object) -> str:
 def grades_digest(courses: Sequence[tuple[str, int, str]]) -> str:
     """SHA-256 (base64url) of the canonical grade table ``[[name, hours, grade], ...]``."""
     table = [[name, hours, grade] for name, hours, grade in courses]
-    encoded = json.dumps(table, separators=(",", ":"), ensure_ascii=False).encode()
+    encoded = _COMPACT_UTF8.encode(table).encode()
     return b64url(hashlib.sha256(encoded).digest())
 
 

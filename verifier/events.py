@@ -43,9 +43,15 @@ _EVENT_ROWS = BulkInsert(
 )
 
 
+# Made once: json.dumps with any option builds a new encoder on every call, and
+# an import encodes two per document.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_json(value: Any) -> str:
     """Deterministic JSON: sorted keys, no spaces, UTF-8 text kept as is."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(value)
 
 
 @functools.lru_cache(maxsize=4)  # a batch of events shares one moment
@@ -64,10 +70,8 @@ def event_hash(
     prev_hash: str,
 ) -> str:
     # A fixed-order JSON array: unambiguous, and cheaper than a sorted object.
-    content = json.dumps(
-        [seq, format_time(occurred_at), kind, subject, actor, payload, prev_hash],
-        separators=(",", ":"),
-        ensure_ascii=False,
+    content = _COMPACT.encode(
+        [seq, format_time(occurred_at), kind, subject, actor, payload, prev_hash]
     )
     return hashlib.sha256(content.encode()).hexdigest()
 
