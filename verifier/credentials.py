@@ -242,8 +242,8 @@ def _header_segment(kid: str) -> str:
     return b64url(json.dumps({"alg": "Ed25519", "kid": kid}, separators=(",", ":")).encode())
 
 
-def sign_many(claim_sets: Sequence[Claims], signer: Signer) -> list[str]:
-    """Sign claim sets as compact JWS, in order.
+def sign_payloads(payloads: Sequence[bytes], signer: Signer) -> list[str]:
+    """Sign claim sets, given as their JSON (:meth:`Claims.to_json`), as compact JWS.
 
     The serialisation is assembled here, the header once per key, and the
     signature made by the signer's Ed25519 key: joserfc's general
@@ -254,8 +254,8 @@ def sign_many(claim_sets: Sequence[Claims], signer: Signer) -> list[str]:
     """
     header = _header_segment(signer.kid)
     tokens = []
-    for claims in claim_sets:
-        signing_input = f"{header}.{b64url(claims.to_json())}"
+    for payload in payloads:
+        signing_input = f"{header}.{b64url(payload)}"
         signature = signer.sign(signing_input.encode())
         tokens.append(f"{signing_input}.{b64url(signature)}")
     return tokens
@@ -263,7 +263,7 @@ def sign_many(claim_sets: Sequence[Claims], signer: Signer) -> list[str]:
 
 def sign(claims: Claims, signer: Signer) -> str:
     """Serialise and sign one claim set as a compact JWS."""
-    return sign_many([claims], signer)[0]
+    return sign_payloads([claims.to_json()], signer)[0]
 
 
 @dataclass(frozen=True)

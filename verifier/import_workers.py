@@ -24,13 +24,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult, Pool
-from typing import Any, BinaryIO, NamedTuple, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from verifier import registry
 from verifier.errors import RowError
 from verifier.keys import Signer
 from verifier.records import Record, parse_record
-from verifier.registry import PreparedDocument
+from verifier.registry import LaidOut, PreparedDocument
 
 R = TypeVar("R")
 
@@ -39,48 +39,36 @@ RawRow = tuple[int, dict[str, Any]]
 
 @dataclass(frozen=True)
 class Extent:
-    """Where one pickled chunk of records lies in the spool file, and how many of
-    them the registry did not hold when it was screened."""
+    """Where one pickled chunk of laid-out documents lies in the spool file."""
 
     offset: int
     length: int
-    fresh: int
+    count: int
 
 
-def spool_chunk(spool: BinaryIO, records: bytes, fresh: int) -> Extent:
-    """Append a chunk of pickled records to the spool; return where it lies."""
+def spool_chunk(spool: BinaryIO, documents: list[LaidOut]) -> Extent:
+    """Append a chunk of laid-out documents to the spool; return where it lies."""
+    data = pickle.dumps(documents, protocol=pickle.HIGHEST_PROTOCOL)
     offset = spool.tell()
-    spool.write(records)
-    return Extent(offset, len(records), fresh)
+    spool.write(data)
+    return Extent(offset, len(data), len(documents))
 
 
-def read_chunk(spool_fd: int, extent: Extent) -> list[Record]:
-    """The records at ``extent``; positional reads, so processes can share the file."""
+def read_chunk(spool_fd: int, extent: Extent) -> list[LaidOut]:
+    """The documents at ``extent``; positional reads, so processes can share the file."""
     data = os.pread(spool_fd, extent.length, extent.offset)
-    records: list[Record] = pickle.loads(data)  # noqa: S301 - our own spool, written by this import
-    return records
-
-
-class Screened(NamedTuple):
-    """What screening reads of a record (see :class:`verifier.importer.Screening`)."""
-
-    number: str
-    institution: str
-    digest: str
-    holder_identity: str
-    payload_size: int
+    documents: list[LaidOut] = pickle.loads(data)  # noqa: S301 - our own spool, this import's
+    return documents
 
 
 @dataclass(frozen=True)
 class ParsedChunk:
-    """A chunk of rows, parsed: its problems, and its records twice over: what
-    screening reads of them, and the records themselves pickled for the spool, so
-    the importing process never unpickles them to screen them."""
+    """A chunk of rows, parsed: its problems, and its records, each laid out for
+    issuing (see :func:`verifier.registry.lay_out`) or, when only validating, as is."""
 
     rows: int
     problems: list[RowError]
-    screened: list[tuple[int, Screened]]
-    records: bytes
+    records: list[tuple[int, Record | LaidOut]]
 
 
 def parse_row(row_number: int, values: dict[str, Any], today: dt.date) -> Record | list[RowError]:
@@ -89,41 +77,31 @@ def parse_row(row_number: int, values: dict[str, Any], today: dt.date) -> Record
     return parse_record(values, row_number, today=today)
 
 
-def parse_rows(rows: list[RawRow], today: dt.date) -> ParsedChunk:
-    """Parse a chunk of rows, working out here, where it runs in parallel, what
-    screening and issuing read of each record (digest, identity, token claims)."""
+def parse_rows(rows: list[RawRow], today: dt.date, lay_out: bool) -> ParsedChunk:
+    """Parse a chunk of rows, laying each record out for issuing if asked: here,
+    where it runs in parallel, rather than in the importing process."""
     problems: list[RowError] = []
-    screened: list[tuple[int, Screened]] = []
-    records: list[Record] = []
+    records: list[tuple[int, Record | LaidOut]] = []
     for row_number, values in rows:
         result = parse_row(row_number, values, today)
         if isinstance(result, list):
             problems.extend(result)
-            continue
-        summary = Screened(
-            result.number,
-            result.institution,
-            result.digest,
-            result.holder_identity,
-            result.payload_size,
-        )
-        screened.append((row_number, summary))
-        records.append(result)
-    return ParsedChunk(
-        len(rows), problems, screened, pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
-    )
+        else:
+            records.append((row_number, registry.lay_out(result) if lay_out else result))
+    return ParsedChunk(len(rows), problems, records)
 
 
 @dataclass(frozen=True)
 class Issuing:
-    """What preparing spooled records for the registry needs; forked workers inherit it."""
+    """What signing spooled documents needs; forked workers inherit it."""
 
     signer: Signer
     institutions: Mapping[str, int]
     spool_fd: int
 
     def prepare(self, extent: Extent) -> list[PreparedDocument]:
-        return registry.prepare(read_chunk(self.spool_fd, extent), self.signer, self.institutions)
+        documents = read_chunk(self.spool_fd, extent)
+        return registry.sign_laid_out(documents, self.signer, self.institutions)
 
 
 # Set only inside a forked worker, by _start_worker.
@@ -187,9 +165,11 @@ class Workers:
             pool.join()
 
     def parse(self, chunks: Iterable[list[RawRow]]) -> Iterator[ParsedChunk]:
+        """Parse chunks of rows; laid out for issuing when these workers issue."""
+        lay_out = self._issuing is not None
         if self._pool is None:
-            return (parse_rows(chunk, self._today) for chunk in chunks)
-        return self._ordered(parse_rows, ((chunk, self._today) for chunk in chunks))
+            return (parse_rows(chunk, self._today, lay_out) for chunk in chunks)
+        return self._ordered(parse_rows, ((chunk, self._today, lay_out) for chunk in chunks))
 
     def prepare(self, extents: Iterable[Extent]) -> Iterator[list[PreparedDocument]]:
         if self._issuing is None:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol, TypeVar
+from typing import Any, BinaryIO, Protocol, TypeVar, cast
 
 from sqlalchemy.orm import Session
 
@@ -28,6 +28,7 @@ from verifier.errors import ImportRejected, RowError, VerifierError
 from verifier.import_workers import Extent, Issuing, RawRow, Workers, parse_row, spool_chunk
 from verifier.keys import KeyStore, b64url, load_signer
 from verifier.records import FIELDS, REQUIRED_COLUMNS, Record
+from verifier.registry import LaidOut
 
 CHUNK_SIZE = 1000
 T = TypeVar("T")
@@ -169,11 +170,11 @@ def _validate(
     base_url: str,
     chunk_size: int,
     workers: Workers,
-    keep: Callable[[bytes, int], None] | None,
+    keep: Callable[[list[Record | LaidOut]], None] | None,
 ) -> tuple[int, int]:
-    """:func:`validate`, parsing on ``workers`` and handing each chunk's pickled
-    records and how many of them are still to issue to ``keep``, so issuing needs
-    neither the memory nor a second parse."""
+    """:func:`validate`, parsing on ``workers`` and handing each chunk's records
+    still to issue, laid out, to ``keep``, so issuing needs neither the memory
+    nor a second parse."""
     kind = file_kind(path)
     errors: list[RowError] = []
     rows = already = 0
@@ -182,11 +183,11 @@ def _validate(
         for chunk in workers.parse(_chunks(_raw_rows(handle, kind), chunk_size)):
             rows += chunk.rows
             errors.extend(chunk.problems)
-            fresh, skipped, problems = screening.screen(session, chunk.screened)
+            fresh, skipped, problems = screening.screen(session, chunk.records)
             already += skipped
             errors.extend(problems)
             if keep is not None and fresh and not errors:
-                keep(chunk.records, len(fresh))
+                keep(fresh)
     if rows == 0 and not errors:
         errors.append(RowError(1, "(file)", "no rows to import"))
     if errors:
@@ -265,7 +266,7 @@ def issue_file(
     """Validate the whole file, then issue what is not yet issued, chunk by chunk.
 
     Each chunk is its own transaction; a chunk that another process issued in
-    the meantime is skipped by :func:`registry.issue`, so a killed import is
+    the meantime is skipped by :func:`registry.issue_prepared`, so a killed import is
     finished by running it again. With ``processes`` > 1, rows are parsed and
     tokens signed on that many forked workers (see :mod:`verifier.import_workers`).
     """
@@ -277,13 +278,18 @@ def issue_file(
         issuing = Issuing(signer, institutions, spool.fileno())
         with Workers.forked(processes, issuing) as workers:
             extents: list[Extent] = []
+
+            def keep(documents: list[Record | LaidOut]) -> None:
+                # Workers that issue lay every record out (Workers.parse).
+                extents.append(spool_chunk(spool, cast(list[LaidOut], documents)))
+
             total, already = _validate(
                 database,
                 path,
                 base_url,
                 chunk_size,
                 workers,
-                keep=lambda records, fresh: extents.append(spool_chunk(spool, records, fresh)),
+                keep=keep,
             )
             spool.flush()
             issued, done = 0, already
@@ -292,7 +298,7 @@ def issue_file(
             for extent, prepared in zip(extents, workers.prepare(extents), strict=True):
                 with database.transaction() as session:
                     issued += len(registry.issue_prepared(session, prepared, actor=actor))
-                done += extent.fresh
+                done += extent.count
                 if progress:
                     progress(done, total)
     return ImportSummary(total, issued, total - issued, time.monotonic() - started)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from verifier import events
 from verifier.bulk import BulkInsert
-from verifier.credentials import Claims, sign_many
+from verifier.credentials import Claims, sign_payloads
 from verifier.errors import Conflict, NotFound, VerifierError
 from verifier.events import EncodedEvent, NewEvent
 from verifier.keys import Signer
@@ -167,16 +167,16 @@ def conflict_message(record: Identified, existing: Existing) -> str | None:
     return f"{record.number} is already issued with different details (use reissue to correct it)"
 
 
-# holder_id and recorded_at come last: the registry supplies them when writing,
-# after everything before them was laid out (see PreparedDocument).
+# The columns a document is laid out with come first; the rest are known only
+# when it is signed (token, kid, institution_id) or written (holder_id, recorded_at).
 _DOCUMENT_ROWS = BulkInsert(
     table(Document),
     (
-        "number", "type", "status", "institution_id", "surname", "given_name", "patronymic",
-        "surname_key", "name_key", "birth_date", "program_code", "program_name",
-        "qualification", "study_form", "start_date", "end_date", "issue_date", "honors",
-        "diploma_number", "course_name", "hours", "grades_digest", "record_digest", "token",
-        "kid", "holder_id", "recorded_at",
+        "number", "type", "status", "surname", "given_name", "patronymic", "surname_key",
+        "name_key", "birth_date", "program_code", "program_name", "qualification",
+        "study_form", "start_date", "end_date", "issue_date", "honors", "diploma_number",
+        "course_name", "hours", "grades_digest", "record_digest",
+        "token", "kid", "institution_id", "holder_id", "recorded_at",
     ),
 )  # fmt: skip
 _HOLDER_ROWS = BulkInsert(
@@ -185,11 +185,84 @@ _HOLDER_ROWS = BulkInsert(
 _COURSE_ROWS = BulkInsert(table(CourseLine), ("document_id", "position", "name", "hours", "grade"))
 
 
+class LaidOut(NamedTuple):
+    """A record laid out as the rows it will be issued as, but for its token.
+
+    Plain values only, so a chunk of them pickles and unpickles several times
+    faster than the records they come from: an import spools them between its
+    passes, and its workers sign them (:func:`sign_laid_out`).
+    """
+
+    number: str
+    institution: str
+    digest: str
+    holder_identity: str
+    holder: tuple[Any, ...]  # the holders row
+    row: tuple[Any, ...]  # the documents row up to record_digest
+    courses: tuple[tuple[str, int, str], ...]  # name, hours, grade
+    type: str
+    payload: bytes  # the token's claim set (JSON)
+
+    @property
+    def payload_size(self) -> int:
+        return len(self.payload)
+
+
+def lay_out(record: Record) -> LaidOut:
+    return LaidOut(
+        number=record.number,
+        institution=record.institution,
+        digest=record.digest,
+        holder_identity=record.holder_identity,
+        holder=(
+            record.holder_identity,
+            record.surname,
+            record.given_name,
+            record.patronymic,
+            record.birth_date,
+        ),
+        row=(
+            record.number,
+            record.type.value,
+            _VALID,
+            record.surname,
+            record.given_name,
+            record.patronymic,
+            name_key(record.surname),
+            " ".join(
+                name_key(part)
+                for part in (record.surname, record.given_name, record.patronymic)
+                if part
+            ),
+            record.birth_date,
+            record.program_code,
+            record.program_name,
+            record.qualification,
+            record.study_form,
+            record.start_date,
+            record.end_date,
+            record.issue_date,
+            record.honors,
+            record.diploma_number,
+            record.course_name,
+            record.hours,
+            record.claims.grades_digest,
+            record.digest,
+        ),
+        courses=tuple((c.name, c.hours, c.grade) for c in record.courses),
+        type=record.type.value,
+        payload=record.claims.to_json(),
+    )
+
+
+_VALID = DocumentStatus.VALID.value
+
+
 class PreparedDocument(NamedTuple):
     """A signed document laid out as rows: all of issuing that needs no database.
 
-    Made by :func:`prepare`, where an import's worker processes make them in
-    parallel; only :func:`issue_prepared` stores them, and nothing else holds
+    Made by :func:`sign_laid_out`, where an import's worker processes make them
+    in parallel; only :func:`issue_prepared` stores them, and nothing else holds
     the token before that commit.
     """
 
@@ -198,77 +271,39 @@ class PreparedDocument(NamedTuple):
     holder_identity: str
     holder: tuple[Any, ...]  # the holders row
     row: tuple[Any, ...]  # the documents row but for holder_id and recorded_at
-    courses: tuple[Course, ...]
+    courses: tuple[tuple[str, int, str], ...]
     event: EncodedEvent
 
 
-def prepare(
-    records: Sequence[Record], signer: Signer, institutions: Mapping[str, int]
+def sign_laid_out(
+    documents: Sequence[LaidOut], signer: Signer, institutions: Mapping[str, int]
 ) -> list[PreparedDocument]:
-    """Sign ``records`` and lay out their rows."""
-    tokens = sign_many([record.claims for record in records], signer)
-    valid = DocumentStatus.VALID.value
+    """Sign laid-out documents and complete their rows and ``issued`` events."""
+    tokens = sign_payloads([document.payload for document in documents], signer)
     prepared = []
-    for record, token in zip(records, tokens, strict=True):
-        institution_id = institutions.get(record.institution)
+    for document, token in zip(documents, tokens, strict=True):
+        institution_id = institutions.get(document.institution)
         if institution_id is None:
-            raise NotFound(f"{record.number}: unknown institution {record.institution}")
-        kind = record.type.value
+            raise NotFound(f"{document.number}: unknown institution {document.institution}")
         event = NewEvent(
             events.ISSUED,
-            record.number,
+            document.number,
             {
-                "number": record.number,
-                "type": kind,
-                "institution": record.institution,
-                "record_digest": record.digest,
+                "number": document.number,
+                "type": document.type,
+                "institution": document.institution,
+                "record_digest": document.digest,
                 "kid": signer.kid,
             },
         ).encoded()
         prepared.append(
             PreparedDocument(
-                number=record.number,
-                digest=record.digest,
-                holder_identity=record.holder_identity,
-                holder=(
-                    record.holder_identity,
-                    record.surname,
-                    record.given_name,
-                    record.patronymic,
-                    record.birth_date,
-                ),
-                row=(
-                    record.number,
-                    kind,
-                    valid,
-                    institution_id,
-                    record.surname,
-                    record.given_name,
-                    record.patronymic,
-                    name_key(record.surname),
-                    " ".join(
-                        name_key(part)
-                        for part in (record.surname, record.given_name, record.patronymic)
-                        if part
-                    ),
-                    record.birth_date,
-                    record.program_code,
-                    record.program_name,
-                    record.qualification,
-                    record.study_form,
-                    record.start_date,
-                    record.end_date,
-                    record.issue_date,
-                    record.honors,
-                    record.diploma_number,
-                    record.course_name,
-                    record.hours,
-                    record.claims.grades_digest,
-                    record.digest,
-                    token,
-                    signer.kid,
-                ),
-                courses=record.courses,
+                number=document.number,
+                digest=document.digest,
+                holder_identity=document.holder_identity,
+                holder=document.holder,
+                row=(*document.row, token, signer.kid, institution_id),
+                courses=document.courses,
                 event=event,
             )
         )
@@ -308,13 +343,15 @@ def issue(
         return []
     institutions = institutions if institutions is not None else institution_ids(session)
     fresh = _not_yet_issued(session, records)
-    return _write(session, prepare(fresh, signer, institutions), actor=actor)
+    return _write(
+        session, sign_laid_out([lay_out(r) for r in fresh], signer, institutions), actor=actor
+    )
 
 
 def issue_prepared(
     session: Session, prepared: Sequence[PreparedDocument], *, actor: str
 ) -> list[str]:
-    """:func:`issue` for documents :func:`prepare` made beforehand."""
+    """:func:`issue` for documents :func:`sign_laid_out` made beforehand."""
     return _write(session, _not_yet_issued(session, prepared), actor=actor)
 
 
@@ -353,9 +390,9 @@ def _write(session: Session, prepared: Sequence[PreparedDocument], *, actor: str
         _COURSE_ROWS.execute(
             connection,
             (
-                (ids[p.number], position, c.name, c.hours, c.grade)
+                (ids[p.number], position, name, hours, grade)
                 for p in transcripts
-                for position, c in enumerate(p.courses, start=1)
+                for position, (name, hours, grade) in enumerate(p.courses, start=1)
             ),
         )
     events.append(session, [p.event for p in prepared], actor=actor, at=now)
