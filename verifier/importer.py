@@ -137,7 +137,7 @@ def _chunks(rows: Iterator[T], size: int) -> Iterator[list[T]]:
 
 
 class Screenable(registry.Identified, Protocol):
-    """What screening reads of a record: a :class:`Record`, or an import's summary of one."""
+    """What screening reads of a record: a :class:`Record`, or one laid out for issuing."""
 
     @property
     def institution(self) -> str: ...
