@@ -30,6 +30,20 @@ def test_every_message_is_translated_and_compiled(language: str, domain: str) ->
     )
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_message_in_both_catalogues_is_worded_the_same(language: str) -> None:
+    # The catalogues are merged into one per language, so on a shared message
+    # one would silently win on every page, the public site's included.
+    folder = TRANSLATIONS_DIR / language / "LC_MESSAGES"
+    wordings: list[dict[str, str]] = []
+    for domain in DOMAINS:
+        with (folder / f"{domain}.po").open("rb") as handle:
+            wordings.append({str(m.id): str(m.string) for m in read_po(handle) if m.id})
+    public, workspace = wordings
+    differing = {k: (public[k], workspace[k]) for k in public.keys() & workspace.keys()}
+    assert {k: v for k, v in differing.items() if v[0] != v[1]} == {}
+
+
 def test_the_catalogues_hold_every_message_in_the_code() -> None:
     with (ROOT / "babel.cfg").open(encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle)  # type: ignore[no-untyped-call]

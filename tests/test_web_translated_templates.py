@@ -23,7 +23,7 @@ def compiled(app: Flask, source: str, name: str) -> Template:
 def test_a_fixed_message_becomes_text_of_the_language_compiled_for(app: Flask) -> None:
     # Rendered with no `_` in the context: only a folded call can produce the text.
     template = compiled(app, '<a>{{ _("Skip to content") }}</a>', "ru:probe.html")
-    assert template.render() == "<a>Перейти к содержанию</a>"
+    assert template.render() == "<a>Перейти к содержимому</a>"
 
 
 def test_a_template_without_a_language_keeps_its_calls(app: Flask) -> None:
@@ -49,7 +49,7 @@ def test_a_method_named_like_gettext_is_not_translated(app: Flask) -> None:
 
 def test_each_request_renders_the_compilation_of_its_language(client: FlaskClient) -> None:
     pages = [client.get(f"/?lang={language}").text for language in ("ru", "en", "ru")]
-    assert "Перейти к содержанию" in pages[0] and "Skip to content" in pages[1]
+    assert "Перейти к содержимому" in pages[0] and "Skip to content" in pages[1]
     assert pages[2] == pages[0]
 
 
