@@ -70,8 +70,6 @@ def init_app(app: Flask) -> None:
     def _languages() -> dict[str, object]:
         language = select_language()
         return {
-            "languages": LANGUAGES,
-            "language_names": LANGUAGE_NAMES,
             "current_language": language,
             "language_links": language_links(),
             **_template_callables(language),
@@ -160,15 +158,15 @@ def _locale(language: str) -> Locale:
     return Locale.parse(language)
 
 
-def date_text(value: dt.date, format: str = "medium") -> str:
-    """A date written out in the request's language (``long``: 17 aprel 2003)."""
-    return _date_text(value, format, select_language())
+def date_text(value: dt.date, format: str = "medium", language: str | None = None) -> str:
+    """A date written out in ``language``, by default the request's (``long``: 17 aprel 2003)."""
+    return _date_text(value, format, language or select_language())
 
 
-def datetime_text(value: dt.datetime, format: str = "medium") -> str:
-    """A moment in UTC, the service's time zone, in the request's language."""
+def datetime_text(value: dt.datetime, format: str = "medium", language: str | None = None) -> str:
+    """A moment in UTC, the service's time zone, in ``language`` (by default the request's)."""
     # CLDR's named formats stop at seconds, so moments within one second share an entry.
-    return _datetime_text(value.replace(microsecond=0), format, select_language())
+    return _datetime_text(value.replace(microsecond=0), format, language or select_language())
 
 
 def _page_language(context: Context) -> str:
@@ -178,12 +176,12 @@ def _page_language(context: Context) -> str:
 
 @pass_context
 def _date_filter(context: Context, value: dt.date, format: str = "medium") -> str:
-    return _date_text(value, format, _page_language(context))
+    return date_text(value, format, _page_language(context))
 
 
 @pass_context
 def _datetime_filter(context: Context, value: dt.datetime, format: str = "medium") -> str:
-    return _datetime_text(value.replace(microsecond=0), format, _page_language(context))
+    return datetime_text(value, format, _page_language(context))
 
 
 # Babel takes ~20 us a date. Registry dates repeat (a year's issue dates, some
