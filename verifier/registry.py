@@ -185,6 +185,9 @@ _HOLDER_ROWS = BulkInsert(
 _COURSE_ROWS = BulkInsert(table(CourseLine), ("document_id", "position", "name", "hours", "grade"))
 
 
+_VALID = DocumentStatus.VALID.value
+
+
 class LaidOut(NamedTuple):
     """A record laid out as the rows it will be issued as, but for its token.
 
@@ -253,9 +256,6 @@ def lay_out(record: Record) -> LaidOut:
         type=record.type.value,
         payload=record.claims.to_json(),
     )
-
-
-_VALID = DocumentStatus.VALID.value
 
 
 class PreparedDocument(NamedTuple):
