@@ -22,7 +22,13 @@ from verifier.keys import KeyRing
 from verifier.numbers import normalise_number
 from verifier.qr import qr_png
 from verifier.runtime import Runtime
-from verifier.verification import describe, verify_pdf, verify_token, verify_token_offline
+from verifier.verification import (
+    Outcome,
+    describe,
+    verify_pdf,
+    verify_token,
+    verify_token_offline,
+)
 
 
 def _actor() -> str:
@@ -294,8 +300,14 @@ def _pdf_bytes(target: str) -> bytes | None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Verify against this JWKS only, without the registry.",
 )
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='Print {"status", "checks", "claims"} as JSON (claims under their token-format.md names).',
+)
 @pass_runtime
-def verify(runtime: Runtime, target: str, jwks: Path | None) -> None:
+def verify(runtime: Runtime, target: str, jwks: Path | None, as_json: bool) -> None:
     """Verify a token, QR URL or PDF file; exit 0 only if valid."""
     document_pdf = _pdf_bytes(target)
     if document_pdf is not None:
@@ -309,8 +321,19 @@ def verify(runtime: Runtime, target: str, jwks: Path | None) -> None:
     else:
         with runtime.database.session() as session:
             outcome = verify_token(session, target, KeyRing.from_registry(session))
-    click.echo(describe(outcome))
+    if as_json:
+        click.echo(json.dumps(_verify_json(outcome), ensure_ascii=False, indent=2))
+    else:
+        click.echo(describe(outcome))
     sys.exit(0 if outcome.is_valid else 1)
+
+
+def _verify_json(outcome: Outcome) -> dict[str, Any]:
+    return {
+        "status": outcome.status.value,
+        "checks": {c.name: {"passed": c.passed, "detail": c.detail} for c in outcome.checks},
+        "claims": outcome.claims.named() if outcome.claims is not None else None,
+    }
 
 
 @cli.group("keys")

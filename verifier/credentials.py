@@ -23,10 +23,9 @@ from urllib.parse import urlsplit
 from joserfc import jws
 from joserfc.errors import JoseError, SecurityWarning
 
-from verifier.errors import BadSignature, MalformedNumber, MalformedToken
+from verifier.errors import BadSignature, MalformedToken, UnsupportedToken
 from verifier.keys import KeyRing, PublicKey, Signer, b64url, b64url_decode
 from verifier.models import DocumentType
-from verifier.numbers import normalise_number
 
 FORMAT_VERSION = 1
 ACCEPTED_ALGORITHMS = ("Ed25519", "EdDSA")  # EdDSA: the pre-RFC 9864 name, same algorithm
@@ -55,11 +54,26 @@ _TYPE_CODES = {
     DocumentType.CERTIFICATE: "C",
 }
 _TYPES_BY_CODE = {code: kind for kind, code in _TYPE_CODES.items()}
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DIGEST = re.compile(r"[A-Za-z0-9_-]{43}")
+# ASCII digits only (re's \d also matches other scripts' digits), see token-format.md §3.4.
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_NUMBER = re.compile(r"[A-Z]{1,4}[0-9]{1,12}")
 _INSTITUTION = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,15}")
+MAX_TEXT_LENGTH = 300  # code points
+# Unicode White_Space, written out: str.strip() and JavaScript's trim() each use
+# a set of their own, and two verifiers must reject the same texts (§3.4).
+WHITE_SPACE = (
+    "\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680"
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
+# C0 controls, DEL, C1 controls, and UTF-16 surrogates (JSON's \u escapes can
+# spell a lone one; it is no character and UTF-8 cannot carry it).
+_FORBIDDEN_IN_TEXT = re.compile("[\u0000-\u001f\u007f-\u009f\ud800-\udfff]")
+# Surrounding white space a reader strips from a pasted token or URL: ASCII
+# only, the same in every language (§1).
+_TARGET_SPACE = " \t\n\v\f\r"
 
-# Positional layout per type (docs/token-format.md, section 2.2). A JSON array
+# Positional layout per type (docs/token-format.md, section 3.3). A JSON array
 # rather than an object: member names would cost ~40 of the 412 bytes a
 # version-15 QR code holds, and realistic Uzbek records need that room.
 _COMMON = ("v", "t", "no", "sn", "gn", "pn", "bd", "in", "d")
@@ -114,6 +128,11 @@ class Claims:
             "h": self.hours,
         }
 
+    def named(self) -> dict[str, Any]:
+        """The claims under their names in docs/token-format.md §3.3, in layout order."""
+        named = self._named()
+        return {claim: named[claim] for claim in _LAYOUT[self.type]}
+
     def to_payload(self) -> list[Any]:
         named = self._named()
         return [named[claim] for claim in _LAYOUT[self.type]]
@@ -130,13 +149,19 @@ class Claims:
     @classmethod
     def from_payload(cls, payload: object) -> Claims:
         """Strictly validate a decoded claim array (exact length and types per position)."""
-        if not isinstance(payload, list) or len(payload) < 2:
+        if not isinstance(payload, list) or not payload:
             raise MalformedToken("token payload must be a JSON array of claims")
-        if type(payload[0]) is not int or payload[0] != FORMAT_VERSION:
-            raise MalformedToken(f"unsupported token format version {payload[0]!r}")
-        kind = _TYPES_BY_CODE.get(payload[1]) if isinstance(payload[1], str) else None
+        # bool is a subclass of int; JSON true is not the integer 1 (§3.4).
+        if type(payload[0]) is not int:
+            raise MalformedToken("claim v (format version) must be an integer")
+        if payload[0] != FORMAT_VERSION:
+            raise UnsupportedToken(f"unsupported token format version {payload[0]}")
+        if len(payload) < 2 or not isinstance(payload[1], str):
+            raise MalformedToken("claim t (document type) must be text")
+        kind = _TYPES_BY_CODE.get(payload[1])
         if kind is None:
-            raise MalformedToken(f"unknown document type {payload[1]!r}")
+            # A later addition to version 1 (§3.2): say so rather than "forged".
+            raise UnsupportedToken(f"unsupported document type {payload[1]!r}")
         layout = _LAYOUT[kind]
         if len(payload) != len(layout):
             raise MalformedToken(
@@ -188,7 +213,13 @@ _OUTSIDE_LAYOUT = {
 
 
 def _text(value: object, name: str) -> str:
-    if not isinstance(value, str) or not value or len(value) > 300 or value != value.strip():
+    if (
+        not isinstance(value, str)
+        or not value
+        or len(value) > MAX_TEXT_LENGTH
+        or value != value.strip(WHITE_SPACE)
+        or _FORBIDDEN_IN_TEXT.search(value) is not None
+    ):
         raise MalformedToken(f"claim {name} must be non-empty text")
     return value
 
@@ -207,14 +238,9 @@ def _date(value: object, name: str) -> dt.date:
 
 
 def _number(value: object, name: str) -> str:
-    if not isinstance(value, str):
-        raise MalformedToken(f"claim {name} must be a document number")
-    try:
-        canonical = normalise_number(value)
-    except MalformedNumber:
-        raise MalformedToken(f"claim {name} is not a document number") from None
-    if canonical != value:
-        raise MalformedToken(f"claim {name} is not in canonical form")
+    # Canonical form only: what normalise_number makes of a typed number (§3.4).
+    if not isinstance(value, str) or _NUMBER.fullmatch(value) is None:
+        raise MalformedToken(f"claim {name} must be a document number in canonical form")
     return value
 
 
@@ -225,9 +251,15 @@ def _institution(value: object) -> str:
 
 
 def _digest(value: object) -> str:
-    if not isinstance(value, str) or _DIGEST.fullmatch(value) is None:
-        raise MalformedToken("claim gd must be a base64url SHA-256 digest")
-    return value
+    # Canonical base64url of exactly 32 bytes: 43 characters whose last one
+    # leaves its two unused bits zero, as the other base64url texts (§2.3).
+    if isinstance(value, str):
+        try:
+            if len(b64url_decode(value)) == hashlib.sha256().digest_size:
+                return value
+        except ValueError:
+            pass
+    raise MalformedToken("claim gd must be a base64url SHA-256 digest")
 
 
 def grades_digest(courses: Sequence[tuple[str, int, str]]) -> str:
@@ -359,7 +391,7 @@ def qr_url(base_url: str, token: str) -> str:
 
 def token_from_target(target: str) -> str:
     """Accept a bare token or a full QR URL and return the token."""
-    target = target.strip()
+    target = target.strip(_TARGET_SPACE)
     if len(target) > MAX_TOKEN_LENGTH + 512:
         raise MalformedToken("token or URL is too long")
     if target.startswith(("http://", "https://")):

@@ -45,6 +45,15 @@ class MalformedToken(TokenError):
     """Not a well-formed compact JWS of our format (size, encoding, JSON, claims)."""
 
 
+class UnsupportedToken(MalformedToken):
+    """A genuine signature over a format version or document type this code does not know.
+
+    A kind of malformed token, so every caller that refuses those refuses this
+    too; docs/token-format.md (section 3.1) asks verifiers to say "cannot verify
+    this version" rather than guess, which is why it has a class of its own.
+    """
+
+
 class UnknownKey(TokenError):
     """The ``kid`` names no key in the ring or JWKS."""
 

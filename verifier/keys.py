@@ -116,7 +116,13 @@ class KeyRing:
     """Verification keys by ``kid``; built from the registry or from a JWKS file."""
 
     def __init__(self, keys: Iterable[PublicKey]) -> None:
-        self._keys = {key.kid: key for key in keys}
+        self._keys: dict[str, PublicKey] = {}
+        for key in keys:
+            # Which of two keys would a kid name? No verifier should have to guess
+            # (docs/token-format.md §5.1), so such a set is refused whole.
+            if key.kid in self._keys:
+                raise SigningKeyError(f"JWKS: two keys have the kid {key.kid!r}")
+            self._keys[key.kid] = key
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -157,7 +163,13 @@ class KeyRing:
                 raise SigningKeyError(
                     f"JWKS: key {entry.get('kid')!r} has a malformed 'x'"
                 ) from exc
-            status = KeyStatus(entry.get("status", KeyStatus.ACTIVE.value))
+            # No status: a plain RFC 7517 key, trusted as active. A status this code
+            # does not know (a later addition) is not trusted: the key is left out,
+            # so its tokens are "unknown key" (§5.2).
+            try:
+                status = KeyStatus(entry.get("status", KeyStatus.ACTIVE.value))
+            except ValueError:
+                continue
             ring.append(
                 PublicKey(
                     kid=str(entry.get("kid")),

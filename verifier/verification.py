@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from verifier import credentials
 from verifier.credentials import Claims
-from verifier.errors import TokenError, VerifierError
+from verifier.errors import TokenError, UnsupportedToken, VerifierError
 from verifier.keys import KeyRing
 from verifier.models import DocumentStatus, KeyStatus
 from verifier.names import surname_matches
@@ -138,6 +138,8 @@ class Outcome:
     revocation: Revocation | None = None
     superseded_by: str | None = None
     checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    # The token's signed claims, when the answer rests on them (verifier verify --json).
+    claims: Claims | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         shows_document = self.status in _SHOWS_DOCUMENT
@@ -271,6 +273,11 @@ def verify_number(
 def _verify_signature(target: str, keyring: KeyRing) -> credentials.VerifiedToken | Outcome:
     try:
         verified = credentials.verify(credentials.token_from_target(target), keyring)
+    except UnsupportedToken as exc:
+        # Genuinely signed, in a version or type this code cannot read: still not
+        # "valid", but named apart from a forgery (token-format.md §3.1).
+        detail = f"{exc}; this verifier cannot verify it (a newer one may)"
+        return Outcome(Status.INVALID, None, (Check("version", False, detail),))
     except TokenError as exc:
         return Outcome(Status.INVALID, None, (Check("signature", False, str(exc)),))
     return verified
@@ -302,7 +309,13 @@ def _offline(verified: credentials.VerifiedToken) -> Outcome:
         )
         return Outcome(Status.INVALID, number, tuple(checks))
     checks.append(Check("registry", True, "not consulted (offline check of the signature only)"))
-    return Outcome(Status.VALID, number, tuple(checks), DocumentView.from_claims(verified.claims))
+    return Outcome(
+        Status.VALID,
+        number,
+        tuple(checks),
+        DocumentView.from_claims(verified.claims),
+        claims=verified.claims,
+    )
 
 
 def verify_token(reader: Reader, target: str, keyring: KeyRing | Callable[[], KeyRing]) -> Outcome:
@@ -352,7 +365,7 @@ def _against_registry(reader: Reader, verified: credentials.VerifiedToken) -> Ou
         )
         return Outcome(Status.INVALID, claims.number, tuple(checks))
     checks.append(Check("registry", True, "matches the registry record"))
-    return _from_registry(document, tuple(checks))
+    return replace(_from_registry(document, tuple(checks)), claims=claims)
 
 
 def _grades_check(proof: Proof, claims: Claims) -> Check | None:
