@@ -7,6 +7,7 @@ libraries must agree on every byte.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import subprocess
@@ -244,3 +245,15 @@ def test_jose_library_agrees_on_the_signature(library: Any, vector: dict[str, An
     if verdict == "verified":
         signed_part = vector["token"].split(".")[1]
         assert payload == b64url_decode(signed_part)
+
+
+def test_the_worked_example_in_the_spec_is_the_first_vector() -> None:
+    spec = (ROOT / "docs" / "token-format.md").read_text(encoding="utf-8")
+    vector = next(v for v in VECTORS if v["name"] == "diploma-latin")
+    header, payload, signature = (b64url_decode(part) for part in vector["token"].split("."))
+    active = next(k for k in JWKS["keys"] if k["status"] == "active")
+    seed = hashlib.sha256(b"verifier public test seed: active").digest()
+    assert vector["token"] in spec and active["x"] in spec and seed.hex() in spec
+    assert header.decode() in spec and payload.decode() in spec
+    assert payload.hex() in "".join(spec.split())  # the hex dump, wrapped
+    assert signature.hex() in "".join(spec.split())
