@@ -83,3 +83,55 @@ ERROR_MESSAGES: dict[str, LazyMessage] = {
     "unavailable": lazy_gettext("The service cannot answer right now. Please try again later."),
     "internal_error": lazy_gettext("Something went wrong on our side. Please try again later."),
 }
+
+# The saved offline page (GET /offline) carries every language at once: it is
+# read from disk, offline, where no server can pick one. Claim keys are the
+# token's claim names (docs/token-format.md §3.3).
+OFFLINE_TEXTS: dict[str, LazyMessage] = {
+    "title": lazy_gettext("Offline verification"),
+    "intro": lazy_gettext(
+        "Paste a verification code (token) or the QR code's link. This page checks the "
+        "digital signature with the public keys saved inside it: save it as one file and it "
+        "works without a network."
+    ),
+    "label": lazy_gettext("Verification code or QR link"),
+    "check": lazy_gettext("Check the code"),
+    "keys": lazy_gettext("Public keys saved in this page"),
+    "reason": lazy_gettext("Reason"),
+    "valid": lazy_gettext("Valid"),
+    "invalid": lazy_gettext("Invalid"),
+    "unsupported": lazy_gettext("Cannot verify"),
+    "explain_valid": lazy_gettext(
+        "The digital signature is genuine (checked offline: whether the document was revoked "
+        "since is known only to the registry). Compare every line below with the paper: they "
+        "must be identical."
+    ),
+    "explain_invalid": lazy_gettext(
+        "This verification code is not genuine, has been altered or is damaged. Do not accept "
+        "the document."
+    ),
+    "explain_unsupported": lazy_gettext(
+        "This code is in a newer format than this page knows. Use a newer copy of this page."
+    ),
+    "no_crypto": lazy_gettext(
+        "This browser cannot check Ed25519 signatures; open the page in a current browser."
+    ),
+    "claim_v": lazy_gettext("Format version"),
+    "claim_t": lazy_gettext("Document"),
+    "claim_no": lazy_gettext("Number"),
+    "claim_sn": lazy_gettext("Surname"),
+    "claim_gn": lazy_gettext("Given name"),
+    "claim_pn": lazy_gettext("Patronymic"),
+    "claim_bd": lazy_gettext("Birth date"),
+    "claim_in": lazy_gettext("Institution"),
+    "claim_d": lazy_gettext("Issue date"),
+    "claim_pc": lazy_gettext("Programme"),
+    "claim_q": lazy_gettext("Qualification"),
+    "claim_dn": lazy_gettext("Supplement to diploma"),
+    "claim_gd": lazy_gettext("Grade table digest (SHA-256)"),
+    "claim_cn": lazy_gettext("Course"),
+    "claim_h": lazy_gettext("Hours"),
+    "type_D": DOCUMENT_TYPES["diploma"],
+    "type_T": DOCUMENT_TYPES["transcript"],
+    "type_C": DOCUMENT_TYPES["certificate"],
+}

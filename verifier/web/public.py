@@ -6,6 +6,7 @@ with a keyboard or a screen reader, and prints cleanly for a clerk's file.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -16,12 +17,13 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from verifier.numbers import display_number
 from verifier.runtime import current_runtime
 from verifier.verification import DocumentView, Outcome, Status, verify_numbers, verify_token
-from verifier.web.i18n import select_language
+from verifier.web.i18n import LANGUAGE_NAMES, LANGUAGES, select_language
 from verifier.web.lookup import BadQuery, current_keyring, parse_query
 from verifier.web.messages import (
     CHECK_NAMES,
     DOCUMENT_TYPES,
     ERROR_MESSAGES,
+    OFFLINE_TEXTS,
     STATUS_EXPLANATIONS,
     STATUS_WORDS,
 )
@@ -182,3 +184,38 @@ def verify() -> tuple[str, int]:
 def landing(token: str) -> tuple[str, int]:
     outcome = verify_token(current_runtime().database.lookups, token, current_keyring())
     return _answer(outcome, from_qr=True, form={})
+
+
+@cache
+def offline_texts() -> dict[str, dict[str, str]]:
+    """The offline page's words in every language: a saved copy switches among them alone."""
+    return {
+        language: {key: text.in_language(language) for key, text in OFFLINE_TEXTS.items()}
+        for language in LANGUAGES
+    }
+
+
+@bp.get("/offline")
+def offline() -> Response:
+    """One self-contained page that verifies tokens with the JWKS embedded now.
+
+    Saved from a browser as one HTML file it keeps working with no network and
+    no service: its script implements docs/token-format.md on WebCrypto Ed25519.
+    Its inline script and style run under a per-response nonce; nothing else may.
+    """
+    nonce = secrets.token_urlsafe(18)
+    body = render_template(
+        "public/offline.html",
+        nonce=nonce,
+        jwks=current_keyring()().to_jwks(),
+        texts=offline_texts(),
+        languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        language=select_language(),
+    )
+    response = Response(body, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; "
+        "img-src 'none'; connect-src 'none'; form-action 'none'; frame-ancestors 'none'; "
+        "base-uri 'none'"
+    )
+    return response
