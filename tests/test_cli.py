@@ -73,6 +73,26 @@ def test_verify_valid_url_prints_checks_and_exits_zero(run: Run, issue: Callable
     assert "ok   signature" in result.stdout and result.stdout.strip().endswith("status: valid")
 
 
+def test_verify_json_prints_status_checks_and_the_named_claims(
+    run: Run, issue: Callable[..., str]
+) -> None:
+    issue()
+    result = run("verify", run("qr", "KT2400001").stdout.strip(), "--json")
+    answer = json.loads(result.stdout)
+    assert result.exit_code == 0 and answer["status"] == "valid"
+    assert answer["checks"]["registry"]["passed"] is True
+    assert answer["claims"]["no"] == "KT2400001" and answer["claims"]["v"] == 1
+
+
+def test_verify_json_of_a_revoked_document_still_exits_non_zero(
+    run: Run, issue: Callable[..., str]
+) -> None:
+    issue()
+    run("revoke", "KT2400001", "--reason", "Issued in error")
+    result = run("verify", run("qr", "KT2400001").stdout.strip(), "--json")
+    assert result.exit_code == 1 and json.loads(result.stdout)["status"] == "revoked"
+
+
 def test_verify_revoked_exits_non_zero(run: Run, issue: Callable[..., str]) -> None:
     issue()
     run("revoke", "KT2400001", "--reason", "Issued in error")

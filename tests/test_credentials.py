@@ -15,7 +15,7 @@ from jwcrypto import jws as jwcrypto_jws
 
 from verifier import credentials
 from verifier.credentials import Claims, qr_url, sign, token_from_target, verify
-from verifier.errors import BadSignature, MalformedToken, UnknownKey
+from verifier.errors import BadSignature, MalformedToken, UnknownKey, UnsupportedToken
 from verifier.keys import KeyRing, PublicKey, Signer, kid_for
 from verifier.models import DocumentType, KeyStatus
 from verifier.qr import make_qr
@@ -274,3 +274,67 @@ def test_realistic_document_qr_fits_version_15_at_level_m(
         **REALISTIC[kind],  # type: ignore[arg-type]
     )
     assert make_qr(qr_url(REALISTIC_BASE_URL, sign(claims, signer))).version <= 15
+
+
+def test_only_ascii_white_space_is_trimmed_from_a_pasted_token(token: str) -> None:
+    # token-format.md §1: JavaScript's trim() and str.strip() differ beyond ASCII.
+    assert token_from_target(f"\t{token}\r\n") == token
+    assert token_from_target(f"\u00a0{token}") == f"\u00a0{token}"
+
+
+def test_a_url_query_and_fragment_are_not_part_of_the_token(token: str) -> None:
+    assert token_from_target(f"{BASE_URL}/v/{token}?lang=en#top") == token
+
+
+def _resigned(payload: list[object], signer: Signer) -> str:
+    data = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    return credentials.sign_payloads([data], signer)[0]
+
+
+def test_a_genuine_token_of_a_later_version_is_unsupported_not_forged(
+    claims: Claims, signer: Signer, ring: KeyRing
+) -> None:
+    with pytest.raises(UnsupportedToken, match="version 2"):
+        verify(_resigned([2, *claims.to_payload()[1:]], signer), ring)
+
+
+def test_a_genuine_token_of_an_unknown_document_type_is_unsupported(
+    claims: Claims, signer: Signer, ring: KeyRing
+) -> None:
+    payload = claims.to_payload()
+    payload[1] = "X"
+    with pytest.raises(UnsupportedToken, match="document type"):
+        verify(_resigned(payload, signer), ring)
+
+
+def test_json_true_is_not_the_format_version_1(
+    claims: Claims, signer: Signer, ring: KeyRing
+) -> None:
+    with pytest.raises(MalformedToken, match="integer") as raised:
+        verify(_resigned([True, *claims.to_payload()[1:]], signer), ring)
+    assert not isinstance(raised.value, UnsupportedToken)
+
+
+@pytest.mark.parametrize("surname", ["Gʻulomov\u3000", "Gʻulo\u0085mov", "G\ud800ulomov"])
+def test_text_with_edge_space_controls_or_lone_surrogates_is_malformed(
+    surname: str, claims: Claims, signer: Signer, ring: KeyRing
+) -> None:
+    payload = claims.to_payload()
+    payload[3] = surname
+    data = json.dumps(payload, separators=(",", ":")).encode()  # \u escapes carry a surrogate
+    with pytest.raises(MalformedToken, match="claim sn"):
+        verify(credentials.sign_payloads([data], signer)[0], ring)
+
+
+def test_a_non_canonical_grade_digest_is_malformed(signer: Signer, ring: KeyRing) -> None:
+    digest = credentials.grades_digest([("Oliy matematika", 216, "4")])
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    bent = digest[:-1] + alphabet[alphabet.index(digest[-1]) | 1]
+    payload = [1, "T", "KT2400905", "Yoʻldoshev", "Sardor", None, "2003-09-01", "TATT"]
+    with pytest.raises(MalformedToken, match="claim gd"):
+        verify(_resigned([*payload, "2024-07-05", "KT2400901", bent], signer), ring)
+
+
+def test_named_claims_follow_the_layout_of_the_type(claims: Claims) -> None:
+    assert list(claims.named()) == ["v", "t", "no", "sn", "gn", "pn", "bd", "in", "d", "pc", "q"]
+    assert list(claims.named().values()) == claims.to_payload()

@@ -10,12 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwcrypto import jwk as jwcrypto_jwk
 
 from verifier import keys, registry
 from verifier.config import Settings
-from verifier.errors import SigningKeyError
-from verifier.keys import KeyRing, KeyStore
+from verifier.errors import SigningKeyError, UnknownKey
+from verifier.keys import KeyRing, KeyStore, b64url, kid_for, raw_public_bytes
 from verifier.models import KeyStatus
 from verifier.runtime import Runtime
 from verifier.verification import Status, verify_token, verify_token_offline
@@ -155,3 +156,33 @@ def test_production_refuses_development_secrets() -> None:
 
     with pytest.raises(ConfigurationError, match="VERIFIER_SECRET_KEY"):
         Settings.from_env({"VERIFIER_ENV": "production", "VERIFIER_BASE_URL": "https://x.uz"})
+
+
+def _jwk(private_key: Ed25519PrivateKey, **members: object) -> dict[str, object]:
+    public = private_key.public_key()
+    entry: dict[str, object] = {
+        "kty": "OKP",
+        "crv": "Ed25519",
+        "x": b64url(raw_public_bytes(public)),
+        "kid": kid_for(public),
+    }
+    entry.update(members)
+    return entry
+
+
+def test_a_jwks_with_two_keys_of_one_kid_is_refused() -> None:
+    key = Ed25519PrivateKey.generate()
+    with pytest.raises(SigningKeyError, match="two keys"):
+        KeyRing.from_jwks({"keys": [_jwk(key), _jwk(key, status="retired")]})
+
+
+def test_a_jwks_key_without_status_is_active() -> None:
+    (public,) = KeyRing.from_jwks({"keys": [_jwk(Ed25519PrivateKey.generate())]})
+    assert public.status is KeyStatus.ACTIVE
+
+
+def test_a_jwks_key_of_an_unknown_status_is_left_out() -> None:
+    key = Ed25519PrivateKey.generate()
+    ring = KeyRing.from_jwks({"keys": [_jwk(key, status="suspended")]})
+    with pytest.raises(UnknownKey):
+        ring.get(kid_for(key.public_key()))

@@ -50,6 +50,7 @@ CHECK_NAMES: dict[str, LazyMessage] = {
     "signature": lazy_gettext("Digital signature"),
     "key": lazy_gettext("Signing key"),
     "pdf": lazy_gettext("PDF file"),
+    "version": lazy_gettext("Format version"),  # a token this code cannot read (newer)
 }
 
 DOCUMENT_TYPES: dict[str, LazyMessage] = {
