@@ -28,7 +28,7 @@ from jwt.algorithms import OKPAlgorithm
 
 from verifier import credentials
 from verifier.cli import cli
-from verifier.errors import TokenError, UnsupportedToken
+from verifier.errors import SigningKeyError, TokenError, UnsupportedToken
 from verifier.keys import KeyRing, b64url_decode
 from verifier.models import KeyStatus
 from verifier.verification import Outcome, verify_token_offline
@@ -257,3 +257,25 @@ def test_the_worked_example_in_the_spec_is_the_first_vector() -> None:
     assert header.decode() in spec and payload.decode() in spec
     assert payload.hex() in "".join(spec.split())  # the hex dump, wrapped
     assert signature.hex() in "".join(spec.split())
+
+
+def _broken_jwks(kind: str) -> dict[str, Any]:
+    active = dict(next(k for k in JWKS["keys"] if k["status"] == "active"))
+    if kind == "kid-mismatch":
+        return {"keys": [{**active, "kid": "AAAAAAAAAAA"}]}
+    return {"keys": [active, dict(active)]}  # duplicate kid
+
+
+@pytest.mark.parametrize("kind", ["kid-mismatch", "duplicate-kid"])
+def test_service_and_reference_refuse_the_same_damaged_jwks(kind: str) -> None:
+    with pytest.raises(SigningKeyError):
+        KeyRing.from_jwks(_broken_jwks(kind))
+    with pytest.raises(reference().JWKSError):
+        reference().load_jwks(_broken_jwks(kind))
+
+
+def test_service_and_reference_leave_out_a_key_of_unknown_status() -> None:
+    active = next(k for k in JWKS["keys"] if k["status"] == "active")
+    document = {"keys": [{**active, "status": "suspended"}]}
+    assert len(KeyRing.from_jwks(document)) == 0
+    assert reference().load_jwks(document) == {}
