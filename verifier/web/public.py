@@ -60,6 +60,7 @@ class SiteUrls:
     home: str
     openapi: str
     jwks: str
+    offline: str
 
 
 _SITE_URLS_KEPT = 64
@@ -83,6 +84,7 @@ def site_urls(language: str) -> SiteUrls:
             home=url_for("public.index", lang=key[1]),
             openapi=url_for("api.openapi_document"),
             jwks=url_for("wellknown.jwks"),
+            offline=url_for("public.offline", lang=key[1]),
         )
     return urls
 
