@@ -72,6 +72,12 @@ class DocumentView:
     diploma_number: str | None = None
     course_name: str | None = None
     hours: int | None = None
+    # Printed on the paper, so a forger's change to them must show (issue 12);
+    # not in the token, so an offline answer leaves them None.
+    study_form: str | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    honors: bool | None = None
 
     @classmethod
     def from_record(cls, record: RegistryRecord) -> DocumentView:
@@ -117,7 +123,15 @@ class DocumentView:
             "diploma_number": self.diploma_number,
             "course_name": self.course_name,
             "hours": self.hours,
+            "study_form": self.study_form,
+            "start_date": _iso(self.start_date),
+            "end_date": _iso(self.end_date),
+            "honors": self.honors,
         }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 _DISCLOSED_FIELDS = tuple(f.name for f in fields(DocumentView))
@@ -125,8 +139,29 @@ _DISCLOSED_FIELDS = tuple(f.name for f in fields(DocumentView))
 
 @dataclass(frozen=True)
 class Revocation:
+    """A revocation as the public sees it: a code, never the registrar's typed note.
+
+    ``reason`` (the contract's member) is the code's English wording; pages show
+    the code translated. ``diploma`` names the diploma whose revocation this is,
+    when the answer is about one of its supplements.
+    """
+
     date: dt.datetime
-    reason: str
+    code: str
+    diploma: str | None = None
+
+    @property
+    def reason(self) -> str:
+        return REVOCATION_REASONS.get(self.code, REVOCATION_REASONS["other"])
+
+
+# English wording of each public code; the pages' catalogues translate the same words.
+REVOCATION_REASONS = {
+    "issued_in_error": "issued in error",
+    "annulled_by_decision": "annulled by a decision of the competent authority",
+    "replaced_by_duplicate": "replaced by a duplicate",
+    "other": "other reasons (ask the issuing institution)",
+}
 
 
 @dataclass(frozen=True)
@@ -166,6 +201,8 @@ class Outcome:
                 {
                     "date": self.revocation.date.isoformat().replace("+00:00", "Z"),
                     "reason": self.revocation.reason,
+                    "code": self.revocation.code,
+                    "diploma_number": self.revocation.diploma,
                 }
                 if self.revocation
                 else None
@@ -179,21 +216,62 @@ _SHOWS_DOCUMENT = frozenset({Status.VALID, Status.REVOKED, Status.SUPERSEDED})
 
 
 def _from_registry(document: RegistryRecord, checks: tuple[Check, ...]) -> Outcome:
+    """The answer for a matched record: its own status, else its diploma's.
+
+    A supplement is only as good as its diploma: one whose diploma is revoked
+    answers ``revoked`` with that revocation, one whose diploma was replaced
+    ``superseded``. The registry status is then the failed check, so that no
+    answer lists only passed checks under a red status.
+    """
     view = DocumentView.from_record(document)
+    number = document.number
     if document.status == DocumentStatus.REVOKED:
         assert document.revoked_at is not None
-        return Outcome(
-            Status.REVOKED,
-            document.number,
-            checks,
-            view,
-            revocation=Revocation(document.revoked_at, document.revocation_reason or ""),
-        )
+        revocation = Revocation(document.revoked_at, document.revocation_code or "other")
+        status_check = Check("status", False, f"revoked on {_day(revocation.date)}")
+        return Outcome(Status.REVOKED, number, (*checks, status_check), view, revocation)
     if document.status == DocumentStatus.SUPERSEDED:
+        assert document.superseded_by is not None
+        status_check = Check("status", False, f"replaced by {document.superseded_by}")
         return Outcome(
-            Status.SUPERSEDED, document.number, checks, view, superseded_by=document.superseded_by
+            Status.SUPERSEDED,
+            number,
+            (*checks, status_check),
+            view,
+            superseded_by=document.superseded_by,
         )
-    return Outcome(Status.VALID, document.number, checks, view)
+    diploma = document.diploma_number
+    if document.diploma_status == DocumentStatus.REVOKED:
+        assert document.diploma_revoked_at is not None
+        assert diploma is not None
+        revocation = Revocation(
+            document.diploma_revoked_at, document.diploma_revocation_code or "other", diploma
+        )
+        status_check = Check(
+            "status", False, f"its diploma {diploma} was revoked on {_day(revocation.date)}"
+        )
+        return Outcome(Status.REVOKED, number, (*checks, status_check), view, revocation)
+    if document.diploma_status == DocumentStatus.SUPERSEDED:
+        # Only supplements of diplomas replaced before reissue carried them: the
+        # successor worth asking for is the new diploma.
+        assert document.diploma_superseded_by is not None
+        status_check = Check(
+            "status",
+            False,
+            f"its diploma {diploma} was replaced by {document.diploma_superseded_by}",
+        )
+        return Outcome(
+            Status.SUPERSEDED,
+            number,
+            (*checks, status_check),
+            view,
+            superseded_by=document.diploma_superseded_by,
+        )
+    return Outcome(Status.VALID, number, checks, view)
+
+
+def _day(moment: dt.datetime) -> str:
+    return moment.date().isoformat()
 
 
 def _error(number: str | None) -> Outcome:
@@ -400,7 +478,10 @@ def describe(outcome: Outcome) -> str:
     lines = [f"{'ok  ' if c.passed else 'FAIL'} {c.name}: {c.detail}" for c in outcome.checks]
     lines.append(f"status: {outcome.status.value}")
     if outcome.revocation:
-        lines.append(f"revoked on {outcome.revocation.date.date()}: {outcome.revocation.reason}")
+        revocation = outcome.revocation
+        lines.append(f"revoked on {revocation.date.date()}: {revocation.reason}")
+        if revocation.diploma:
+            lines.append(f"(the revocation of its diploma {revocation.diploma})")
     if outcome.superseded_by:
         lines.append(f"superseded by {outcome.superseded_by}")
     return "\n".join(lines)
