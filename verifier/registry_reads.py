@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, bindparam, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, aliased
 
-from verifier.models import Document, Institution, institution_names
+from verifier.models import CourseLine, Document, Institution, institution_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +165,33 @@ def find_records(reader: Reader, numbers: Collection[str]) -> dict[str, Registry
     else:
         rows = reader.execute(_BY_NUMBERS, {"numbers": list(numbers)})
     return {row[0]: _record(row) for row in rows}
+
+
+_COURSES = (
+    select(Document.number, CourseLine.name, CourseLine.hours, CourseLine.grade)
+    .join(CourseLine, CourseLine.document_id == Document.id)
+    .where(Document.number.in_(bindparam("numbers", expanding=True)))
+    .order_by(Document.number, CourseLine.position)
+)
+
+Grades = tuple[tuple[str, int, str], ...]
+
+
+def find_grades(reader: Reader, numbers: Collection[str]) -> dict[str, Grades]:
+    """The grade tables of these transcripts, in printed order, by number.
+
+    A second query, run only for supplements whose answer discloses them (a
+    matched holder): the diploma and certificate look-ups stay one query.
+    """
+    if not numbers:
+        return {}
+    if isinstance(reader, Lookups):
+        with reader.engine.connect() as connection:
+            return find_grades(connection, numbers)
+    tables: dict[str, list[tuple[str, int, str]]] = {}
+    for number, name, hours, grade in reader.execute(_COURSES, {"numbers": list(numbers)}):
+        tables.setdefault(number, []).append((name, hours, grade))
+    return {number: tuple(lines) for number, lines in tables.items()}
 
 
 def find_record(reader: Reader, number: str) -> RegistryRecord | None:

@@ -26,7 +26,14 @@ from verifier.numbers import normalise_number
 from verifier.pdf.integrity import signature_state
 from verifier.pdf.proof import Proof, ProofError, read_proof
 from verifier.registry import claims_for_document
-from verifier.registry_reads import Reader, RegistryRecord, find_record, find_records
+from verifier.registry_reads import (
+    Grades,
+    Reader,
+    RegistryRecord,
+    find_grades,
+    find_record,
+    find_records,
+)
 
 
 class Status(enum.StrEnum):
@@ -78,11 +85,14 @@ class DocumentView:
     start_date: dt.date | None = None
     end_date: dt.date | None = None
     honors: bool | None = None
+    # A supplement's whole grade table (name, hours, grade), as printed.
+    courses: Grades | None = None
 
     @classmethod
-    def from_record(cls, record: RegistryRecord) -> DocumentView:
+    def from_record(cls, record: RegistryRecord, courses: Grades | None = None) -> DocumentView:
         # Every disclosed field is a registry field of the same name.
-        return cls(**{name: getattr(record, name) for name in _DISCLOSED_FIELDS})
+        values = {name: getattr(record, name) for name in _DISCLOSED_FIELDS}
+        return cls(**values, courses=courses)
 
     @classmethod
     def from_claims(cls, claims: Claims) -> DocumentView:
@@ -127,6 +137,11 @@ class DocumentView:
             "start_date": _iso(self.start_date),
             "end_date": _iso(self.end_date),
             "honors": self.honors,
+            "courses": (
+                [{"name": n, "hours": h, "grade": g} for n, h, g in self.courses]
+                if self.courses is not None
+                else None
+            ),
         }
 
 
@@ -134,7 +149,7 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-_DISCLOSED_FIELDS = tuple(f.name for f in fields(DocumentView))
+_DISCLOSED_FIELDS = tuple(f.name for f in fields(DocumentView) if f.name != "courses")
 
 
 @dataclass(frozen=True)
@@ -215,7 +230,9 @@ class Outcome:
 _SHOWS_DOCUMENT = frozenset({Status.VALID, Status.REVOKED, Status.SUPERSEDED})
 
 
-def _from_registry(document: RegistryRecord, checks: tuple[Check, ...]) -> Outcome:
+def _from_registry(
+    document: RegistryRecord, checks: tuple[Check, ...], courses: Grades | None = None
+) -> Outcome:
     """The answer for a matched record: its own status, else its diploma's.
 
     A supplement is only as good as its diploma: one whose diploma is revoked
@@ -223,7 +240,7 @@ def _from_registry(document: RegistryRecord, checks: tuple[Check, ...]) -> Outco
     ``superseded``. The registry status is then the failed check, so that no
     answer lists only passed checks under a red status.
     """
-    view = DocumentView.from_record(document)
+    view = DocumentView.from_record(document, courses)
     number = document.number
     if document.status == DocumentStatus.REVOKED:
         assert document.revoked_at is not None
@@ -311,7 +328,8 @@ def _holder_matches(query: NumberQuery, document: RegistryRecord | None) -> bool
 
 
 def verify_numbers(reader: Reader, queries: Sequence[NumberQuery]) -> list[Outcome]:
-    """The look-up rule for many queries, in order, in one database round trip.
+    """The look-up rule for many queries, in order, in one database round trip
+    (two when a matched answer is a supplement: its grade table).
 
     A wrong holder answers exactly like a number that does not exist.
     """
@@ -319,14 +337,29 @@ def verify_numbers(reader: Reader, queries: Sequence[NumberQuery]) -> list[Outco
         documents = find_records(reader, {query.number for query in queries})
     except SQLAlchemyError:
         return [_error(query.number) for query in queries]
-    outcomes = []
-    for query in queries:
-        document = documents.get(query.number)
-        if document is None or not _holder_matches(query, document):
-            outcomes.append(Outcome(Status.NOT_FOUND, query.number, (NOT_FOUND_CHECK,)))
-        else:
-            outcomes.append(_from_registry(document, _MATCHED))
-    return outcomes
+    matched = [
+        (query, document)
+        if (document := documents.get(query.number)) is not None
+        and _holder_matches(query, document)
+        else (query, None)
+        for query in queries
+    ]
+    # Grade tables only for supplements whose holder matched: never for not_found.
+    transcripts = {d.number for _, d in matched if d is not None and d.type == "transcript"}
+    try:
+        grades = find_grades(reader, transcripts)
+    except SQLAlchemyError:
+        return [_error(query.number) for query in queries]
+    return [
+        Outcome(Status.NOT_FOUND, query.number, (NOT_FOUND_CHECK,))
+        if document is None
+        else _from_registry(document, _MATCHED, _grades_of(document, grades))
+        for query, document in matched
+    ]
+
+
+def _grades_of(document: RegistryRecord, grades: Mapping[str, Grades]) -> Grades | None:
+    return grades.get(document.number, ()) if document.type == "transcript" else None
 
 
 _MATCHED = (
@@ -430,7 +463,11 @@ def _against_registry(reader: Reader, verified: credentials.VerifiedToken) -> Ou
         )
         return Outcome(Status.INVALID, claims.number, tuple(checks))
     checks.append(Check("registry", True, "matches the registry record"))
-    return _from_registry(document, tuple(checks))
+    try:
+        grades = find_grades(reader, [document.number] if document.type == "transcript" else [])
+    except SQLAlchemyError:
+        return _error(claims.number)
+    return _from_registry(document, tuple(checks), _grades_of(document, grades))
 
 
 def _grades_check(proof: Proof, claims: Claims) -> Check | None:

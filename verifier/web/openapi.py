@@ -160,6 +160,19 @@ SCHEMAS: dict[str, Any] = {
                 "type": ["boolean", "null"],
                 "description": "Diplomas: with honours; null when not known (offline).",
             },
+            "courses": {
+                "type": ["array", "null"],
+                "description": "Transcripts: the whole grade table, in printed order.",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "hours", "grade"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "hours": {"type": "integer"},
+                        "grade": {"type": "string"},
+                    },
+                },
+            },
         },
     },
     "Outcome": {
