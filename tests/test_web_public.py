@@ -234,3 +234,8 @@ def test_a_replaced_answer_says_replaced_and_what_to_ask_for(client: FlaskClient
 def test_the_answer_shows_the_printed_study_form_and_period(client: FlaskClient) -> None:
     _, html = page(client, "/verify", number="KT2400101", surname="Gʻulomov", lang="en")
     assert "Form of study" in html and "Period" in html
+
+
+def test_the_invalid_qr_page_offers_a_look_up_by_number(client: FlaskClient) -> None:
+    _, html = page(client, "/v/eyJhbGciOiJFZDI1NTE5In0.e30.AAAA", lang="en")
+    assert "Check by number instead" in html
