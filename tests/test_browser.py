@@ -113,7 +113,7 @@ def test_the_language_switcher_translates_the_answer(site: Server, page: Page) -
     ("name", "number", "surname", "word"),
     [
         ("revoked", "KT2400103", "Qodirov", "Revoked"),
-        ("superseded", "KT2400105", "Toʻxtayeva", "Superseded"),
+        ("superseded", "KT2400105", "Toʻxtayeva", "Replaced"),
         ("not-found", "KT2400101", "Karimov", "Not found"),
     ],
 )

@@ -98,7 +98,16 @@ def test_verify_revoked_exits_non_zero(run: Run, issue: Callable[..., str]) -> N
     run("revoke", "KT2400001", "--reason", "Issued in error")
     result = run("verify", run("qr", "KT2400001").stdout.strip())
     assert result.exit_code == 1 and "status: revoked" in result.stdout
-    assert "Issued in error" in result.stdout
+    assert "other reasons" in result.stdout and "Issued in error" not in result.stdout
+
+
+def test_revoke_takes_a_public_code(run: Run, issue: Callable[..., str]) -> None:
+    issue()
+    assert (
+        run("revoke", "KT2400001", "--reason", "note", "--code", "issued_in_error").exit_code == 0
+    )
+    result = run("verify", run("qr", "KT2400001").stdout.strip())
+    assert "issued in error" in result.stdout
 
 
 def test_verify_tampered_token_is_invalid(run: Run, issue: Callable[..., str]) -> None:

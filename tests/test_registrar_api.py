@@ -194,6 +194,28 @@ def test_revoke_needs_a_reason_and_then_revokes(client: FlaskClient, token: str)
     assert again.status_code == 409
 
 
+def test_revoke_takes_the_public_code_beside_the_internal_reason(
+    client: FlaskClient, token: str
+) -> None:
+    post(client, token, api_values())
+    auth = {"Authorization": f"Bearer {token}"}
+    response = client.post(
+        "/api/v1/documents/KT2400001/revoke",
+        json={"reason": "note", "code": "issued_in_error"},
+        headers=auth,
+    )
+    assert js(response)["revocation"]["code"] == "issued_in_error"
+
+
+def test_revoke_refuses_an_unknown_code(client: FlaskClient, token: str) -> None:
+    post(client, token, api_values())
+    auth = {"Authorization": f"Bearer {token}"}
+    response = client.post(
+        "/api/v1/documents/KT2400001/revoke", json={"reason": "x", "code": "forged"}, headers=auth
+    )
+    assert response.status_code == 422
+
+
 def test_another_institution_cannot_revoke(
     client: FlaskClient, token: str, other_token: str
 ) -> None:

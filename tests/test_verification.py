@@ -63,12 +63,42 @@ def test_wrong_surname_answers_exactly_like_a_missing_number(
     assert wrong["status"] == "not_found" and wrong["document"] is None
 
 
-def test_revoked_document_says_when_and_why(runtime: Runtime, issue: Callable[..., str]) -> None:
+def test_revoked_document_says_when_and_why_by_its_public_code(
+    runtime: Runtime, issue: Callable[..., str]
+) -> None:
     issue()
     with runtime.database.transaction() as session:
-        registry.revoke(session, "KT2400001", reason="Issued in error", actor="test")
+        registry.revoke(
+            session,
+            "KT2400001",
+            reason="forged school certificate",
+            code="issued_in_error",
+            actor="test",
+        )
     answer = by_number(runtime, "KT2400001", surname="Gulomov").to_json()
-    assert answer["status"] == "revoked" and answer["revocation"]["reason"] == "Issued in error"
+    assert answer["status"] == "revoked"
+    assert answer["revocation"]["code"] == "issued_in_error"
+    assert answer["revocation"]["reason"] == "issued in error"
+
+
+def test_the_registrars_note_is_never_in_the_public_answer(
+    runtime: Runtime, issue: Callable[..., str]
+) -> None:
+    issue()
+    with runtime.database.transaction() as session:
+        registry.revoke(session, "KT2400001", reason="forged school certificate", actor="test")
+    answer = by_number(runtime, "KT2400001", surname="Gulomov").to_json()
+    assert answer["revocation"]["code"] == "other" and "forged" not in str(answer)
+
+
+def test_revoked_answer_shows_the_registry_status_as_the_failed_check(
+    runtime: Runtime, issue: Callable[..., str]
+) -> None:
+    issue()
+    with runtime.database.transaction() as session:
+        registry.revoke(session, "KT2400001", reason="x", actor="test")
+    checks = by_number(runtime, "KT2400001", surname="Gulomov").to_json()["checks"]
+    assert checks["status"]["passed"] is False and "revoked" in checks["status"]["detail"]
 
 
 def test_superseded_document_names_its_replacement(

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.usefixtures("demo_data")
 STATUS_WORDS = {
     "valid": {"uz": "Haqiqiy", "ru": "Действителен", "en": "Valid"},
     "revoked": {"uz": "Bekor qilingan", "ru": "Отозван", "en": "Revoked"},
-    "superseded": {"uz": "Almashtirilgan", "ru": "Заменён", "en": "Superseded"},
+    "superseded": {"uz": "Almashtirilgan", "ru": "Заменён", "en": "Replaced"},
     "not_found": {"uz": "Topilmadi", "ru": "Не найден", "en": "Not found"},
     "invalid": {"uz": "Yaroqsiz", "ru": "Недействителен", "en": "Invalid"},
     "error": {
@@ -206,3 +206,36 @@ def test_error_pages_are_html_in_the_chosen_language(client: FlaskClient) -> Non
     assert response.status_code == 404 and "По этому адресу ничего нет" in response.get_data(
         as_text=True
     )
+
+
+def test_the_supplement_of_a_revoked_diploma_is_revoked_on_the_page(client: FlaskClient) -> None:
+    _, html = page(client, "/verify", number="KTI2400103", surname="Qodirov", lang="en")
+    assert "Revoked" in html and "belongs to diploma KT 2400103" in html
+
+
+def test_a_revoked_answer_never_publishes_the_registrars_note(client: FlaskClient) -> None:
+    _, html = page(client, "/verify", number="KT2400103", surname="Qodirov", lang="en")
+    assert "final attestation" not in html
+
+
+def test_a_revoked_answer_shows_the_registry_status_as_the_failed_check(
+    client: FlaskClient,
+) -> None:
+    _, html = page(client, "/verify", number="KT2400103", surname="Qodirov", lang="en")
+    assert '<li class="failed">' in html and "Registry status: failed" in " ".join(html.split())
+    assert "not in force" in html and "Compare with the paper" not in html
+
+
+def test_a_replaced_answer_says_replaced_and_what_to_ask_for(client: FlaskClient) -> None:
+    _, html = page(client, "/verify", number="KT2400105", surname="Toʻxtayeva", lang="en")
+    assert "Replaced" in html and "Superseded" not in html and "Ask the holder" in html
+
+
+def test_the_answer_shows_the_printed_study_form_and_period(client: FlaskClient) -> None:
+    _, html = page(client, "/verify", number="KT2400101", surname="Gʻulomov", lang="en")
+    assert "Form of study" in html and "Period" in html
+
+
+def test_the_invalid_qr_page_offers_a_look_up_by_number(client: FlaskClient) -> None:
+    _, html = page(client, "/v/eyJhbGciOiJFZDI1NTE5In0.e30.AAAA", lang="en")
+    assert "Check by number instead" in html

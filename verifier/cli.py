@@ -19,6 +19,7 @@ from verifier import audit as audit_log
 from verifier.config import Settings
 from verifier.errors import ImportRejected, VerifierError
 from verifier.keys import KeyRing
+from verifier.models import RevocationCode
 from verifier.numbers import normalise_number
 from verifier.qr import qr_png
 from verifier.runtime import Runtime
@@ -166,28 +167,64 @@ def issue(runtime: Runtime, file: Path, chunk_size: int, processes: int | None) 
 
 @cli.command()
 @click.argument("number")
-@click.option("--reason", required=True, help="Why the document is revoked (shown to verifiers).")
+@click.option(
+    "--reason", required=True, help="Why, as an internal note (shown only in the workspace)."
+)
+@click.option(
+    "--code",
+    type=click.Choice([c.value for c in RevocationCode]),
+    default=RevocationCode.OTHER.value,
+    show_default=True,
+    help="The reason the public sees, translated on every answer.",
+)
 @pass_runtime
-def revoke(runtime: Runtime, number: str, reason: str) -> None:
-    """Revoke a document."""
+def revoke(runtime: Runtime, number: str, reason: str, code: str) -> None:
+    """Revoke a document (and so every supplement of a diploma)."""
     with runtime.database.transaction() as session:
-        document = registry.revoke(session, number, reason=reason, actor=_actor())
+        document = registry.revoke(session, number, reason=reason, code=code, actor=_actor())
+        linked = registry.linked_documents(session, document.number)
         click.echo(f"revoked {document.number}")
+        for supplement in linked:
+            click.echo(f"its supplement {supplement.number} now answers revoked too")
 
 
 @cli.command()
 @click.argument("number")
 @click.option("--new-number", required=True, help="Number of the duplicate.")
 @click.option("--reason", help="Why (e.g. the original was lost).")
+@click.option(
+    "--supplement-number",
+    "supplement_numbers",
+    multiple=True,
+    metavar="OLD=NEW",
+    help="New number of a supplement reissued with the diploma (default: its series, new digits).",
+)
 @pass_runtime
-def reissue(runtime: Runtime, number: str, new_number: str, reason: str | None) -> None:
-    """Issue a duplicate under a new number; the old one becomes superseded."""
+def reissue(
+    runtime: Runtime,
+    number: str,
+    new_number: str,
+    reason: str | None,
+    supplement_numbers: tuple[str, ...],
+) -> None:
+    """Issue a duplicate under a new number; the old one (and its supplements) superseded."""
+    pairs = dict(pair.partition("=")[::2] for pair in supplement_numbers)
+    if any(not old or not new for old, new in pairs.items()):
+        raise click.BadParameter("write OLD=NEW", param_hint="--supplement-number")
     with runtime.database.transaction() as session:
         signer = keys.load_signer(session, runtime.keystore)
         new = registry.reissue(
-            session, number, new_number=new_number, reason=reason, signer=signer, actor=_actor()
+            session,
+            number,
+            new_number=new_number,
+            reason=reason,
+            signer=signer,
+            actor=_actor(),
+            supplement_numbers=pairs,
         )
         click.echo(f"issued {new.number}; {normalise_number(number)} is superseded")
+        for supplement in registry.linked_documents(session, new.number):
+            click.echo(f"issued supplement {supplement.number} with it")
 
 
 @cli.command()

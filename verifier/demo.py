@@ -153,7 +153,8 @@ def load(session: Session, signer: Signer, *, actor: str) -> bool:
         session,
         REVOKED_NUMBER,
         actor=actor,
-        reason="Issued in error: the final attestation was not passed",
+        code="issued_in_error",
+        reason="The final attestation was not passed",
     )
     registry.reissue(
         session,

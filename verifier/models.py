@@ -60,6 +60,15 @@ class DocumentStatus(enum.StrEnum):
     SUPERSEDED = "superseded"
 
 
+class RevocationCode(enum.StrEnum):
+    """Why a document is revoked, as the public sees it (translated on every page)."""
+
+    ISSUED_IN_ERROR = "issued_in_error"
+    ANNULLED_BY_DECISION = "annulled_by_decision"
+    REPLACED_BY_DUPLICATE = "replaced_by_duplicate"
+    OTHER = "other"
+
+
 class KeyStatus(enum.StrEnum):
     ACTIVE = "active"
     RETIRED = "retired"
@@ -155,6 +164,10 @@ class Document(Base):
     kid: Mapped[str] = mapped_column(String(16))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The public reason is a code (REVOCATION_CODES), translated on every page;
+    # revocation_reason is the registrar's free text, an internal note shown only in
+    # the workspace (a typed reason can defame the holder).
+    revocation_code: Mapped[str | None] = mapped_column(String(32))
     revocation_reason: Mapped[str | None] = mapped_column(String(500))
     superseded_by: Mapped[str | None] = mapped_column(String(16))
     superseded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

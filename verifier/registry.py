@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple, Protocol, TypeVar
 
 from sqlalchemy import bindparam, select
@@ -28,6 +28,7 @@ from verifier.models import (
     DocumentType,
     Holder,
     Institution,
+    RevocationCode,
     table,
 )
 from verifier.names import name_key
@@ -424,23 +425,77 @@ def _reason(reason: str | None, *, required: bool) -> str | None:
     return cleaned or None
 
 
-def revoke(session: Session, number: str, *, reason: str, actor: str) -> Document:
-    cleaned = _reason(reason, required=True)
+def revoke(
+    session: Session,
+    number: str,
+    *,
+    reason: str,
+    actor: str,
+    code: str | None = None,
+) -> Document:
+    """Revoke a document: ``code`` is what the public sees, ``reason`` an internal note.
+
+    Without a code (callers from before codes: CLI ``--reason``, the registrar API's
+    ``{"reason"}``) the code is ``other`` and the note stays required, as it was.
+    """
+    try:
+        public_code = RevocationCode(code or RevocationCode.OTHER)
+    except ValueError:
+        choices = ", ".join(c.value for c in RevocationCode)
+        raise VerifierError(f"unknown revocation code {code!r} (one of {choices})") from None
+    cleaned = _reason(reason, required=code is None)
     document = get_document(session, number)
     if document.status != DocumentStatus.VALID:
         raise Conflict(f"{document.number} is already {document.status}")
     now = dt.datetime.now(dt.UTC)
     document.status = DocumentStatus.REVOKED.value
     document.revoked_at = now
+    document.revocation_code = public_code.value
     document.revocation_reason = cleaned
     session.flush()
     events.append(
         session,
-        [NewEvent(events.REVOKED, document.number, {"number": document.number, "reason": cleaned})],
+        [
+            NewEvent(
+                events.REVOKED,
+                document.number,
+                {"number": document.number, "code": public_code.value, "reason": cleaned},
+            )
+        ],
         actor=actor,
         at=now,
     )
     return document
+
+
+def linked_documents(session: Session, number: str) -> list[Document]:
+    """The supplements (transcripts) that name this diploma: their status follows it."""
+    canonical = normalise_number(number)
+    return list(
+        session.scalars(
+            select(Document).where(Document.diploma_number == canonical).order_by(Document.number)
+        )
+    )
+
+
+def successor_number(supplement: str, old_diploma: str, new_diploma: str) -> str | None:
+    """The supplement's number for a reissued diploma, when it can be derived.
+
+    A supplement usually carries its diploma's digits under its own series
+    (KTI 2400103 for KT 2400103): it keeps its series and takes the new digits.
+    Any other numbering is the registrar's to choose.
+    """
+    old_series, old_digits = _split(old_diploma)
+    new_series, new_digits = _split(new_diploma)
+    series, digits = _split(supplement)
+    if digits != old_digits or not series.startswith(old_series):
+        return None
+    return new_series + series[len(old_series) :] + new_digits
+
+
+def _split(number: str) -> tuple[str, str]:
+    digits = number.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return number[: len(number) - len(digits)], digits
 
 
 def reissue(
@@ -452,32 +507,74 @@ def reissue(
     signer: Signer,
     actor: str,
     issue_date: dt.date | None = None,
+    supplement_numbers: Mapping[str, str] | None = None,
 ) -> Document:
-    """Issue a duplicate under ``new_number``; the old document becomes superseded."""
+    """Issue a duplicate under ``new_number``; the old document becomes superseded.
+
+    A diploma's valid supplements are reissued with it, so that the old supplement
+    answers ``superseded`` naming its successor instead of outliving its diploma:
+    each under ``supplement_numbers[old]`` or else :func:`successor_number`. A
+    supplement whose new number is neither given nor derivable refuses the reissue.
+    """
     cleaned = _reason(reason, required=False)
     old = get_document(session, number)
     if old.status != DocumentStatus.VALID:
         raise Conflict(f"{old.number} is {old.status}; only a valid document can be reissued")
     new_canonical = normalise_number(new_number)
+    if new_canonical == old.number:
+        raise Conflict(f"a duplicate needs a new number, not {old.number} again")
     if find_document(session, new_canonical) is not None:
         raise Conflict(f"{new_canonical} is already issued")
-    record = record_for_document(old).renumbered(new_canonical, issue_date or dt.date.today())
-    issue(session, [record], signer, actor=actor)
+    given = {
+        normalise_number(k): normalise_number(v) for k, v in (supplement_numbers or {}).items()
+    }
+    carried = plan_supplements(session, old.number, new_canonical, given)
+    day = issue_date or dt.date.today()
+    record = record_for_document(old).renumbered(new_canonical, day)
+    supplements = [
+        replace(record_for_document(s), diploma_number=new_canonical).renumbered(n, day)
+        for s, n in carried
+    ]
+    issue(session, [record, *supplements], signer, actor=actor)
     now = dt.datetime.now(dt.UTC)
-    old.status = DocumentStatus.SUPERSEDED.value
-    old.superseded_by = new_canonical
-    old.superseded_at = now
+    for superseded, successor in [(old, new_canonical), *carried]:
+        superseded.status = DocumentStatus.SUPERSEDED.value
+        superseded.superseded_by = successor
+        superseded.superseded_at = now
     session.flush()
     events.append(
         session,
         [
             NewEvent(
                 events.REISSUED,
-                old.number,
-                {"number": old.number, "new_number": new_canonical, "reason": cleaned},
+                superseded.number,
+                {"number": superseded.number, "new_number": successor, "reason": cleaned},
             )
+            for superseded, successor in [(old, new_canonical), *carried]
         ],
         actor=actor,
         at=now,
     )
     return get_document(session, new_canonical)
+
+
+def plan_supplements(
+    session: Session, old_number: str, new_number: str, given: Mapping[str, str]
+) -> list[tuple[Document, str]]:
+    """Each valid supplement of ``old_number`` with the number it moves to.
+
+    Raises :class:`Conflict` when one has no new number, or its new number is taken.
+    """
+    planned = []
+    for supplement in linked_documents(session, old_number):
+        if supplement.status != DocumentStatus.VALID:
+            continue
+        target = given.get(supplement.number) or successor_number(
+            supplement.number, old_number, new_number
+        )
+        if target is None:
+            raise Conflict(f"give the new number of supplement {supplement.number}")
+        if target == supplement.number or find_document(session, target) is not None:
+            raise Conflict(f"{target} is already issued (supplement {supplement.number})")
+        planned.append((supplement, target))
+    return planned

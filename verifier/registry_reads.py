@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, select
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from verifier.models import Document, Institution, institution_names
+from verifier.models import CourseLine, Document, Institution, institution_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,22 +42,44 @@ class RegistryRecord:
     kid: str
     recorded_at: dt.datetime
     revoked_at: dt.datetime | None
+    revocation_code: str | None
     revocation_reason: str | None
     superseded_by: str | None
+    study_form: str | None
+    start_date: dt.date | None
+    end_date: dt.date | None
+    honors: bool
     institution_code: str
+    # A supplement's diploma (None for other documents, or a diploma not in the
+    # registry): its status decides the supplement's answer.
+    diploma_status: str | None
+    diploma_revoked_at: dt.datetime | None
+    diploma_revocation_code: str | None
+    diploma_superseded_by: str | None
     institution_names: Mapping[str, str]
 
 
 # The document's columns in the record's field order, so a row maps onto it by position.
 _ROW_FIELDS = [f.name for f in fields(RegistryRecord)][:-1]
-_DOCUMENT_FIELDS = _ROW_FIELDS[:-1]
-_COLUMNS = select(
-    *(getattr(Document, name) for name in _DOCUMENT_FIELDS),
-    Institution.code,
-    Institution.name_uz,
-    Institution.name_ru,
-    Institution.name_en,
-).join(Institution, Institution.id == Document.institution_id)
+_DOCUMENT_FIELDS = _ROW_FIELDS[: _ROW_FIELDS.index("institution_code")]
+# A supplement's status follows its diploma's: joined into the same read (the
+# public look-up is a hot path; a second query per answer would double its cost).
+_diploma = aliased(Document, name="diploma")
+_COLUMNS = (
+    select(
+        *(getattr(Document, name) for name in _DOCUMENT_FIELDS),
+        Institution.code,
+        _diploma.status,
+        _diploma.revoked_at,
+        _diploma.revocation_code,
+        _diploma.superseded_by,
+        Institution.name_uz,
+        Institution.name_ru,
+        Institution.name_en,
+    )
+    .join(Institution, Institution.id == Document.institution_id)
+    .outerjoin(_diploma, _diploma.number == Document.diploma_number)
+)
 # Built once: building a statement per request cost as much as running it. One
 # number (the usual case) gets a plain equality, which caches better than IN.
 _BY_NUMBER = _COLUMNS.where(Document.number == bindparam("number"))
@@ -142,7 +164,34 @@ def find_records(reader: Reader, numbers: Collection[str]) -> dict[str, Registry
         rows = reader.execute(_BY_NUMBER, {"number": number})
     else:
         rows = reader.execute(_BY_NUMBERS, {"numbers": list(numbers)})
-    return {row.number: _record(row) for row in rows}
+    return {row[0]: _record(row) for row in rows}
+
+
+_COURSES = (
+    select(Document.number, CourseLine.name, CourseLine.hours, CourseLine.grade)
+    .join(CourseLine, CourseLine.document_id == Document.id)
+    .where(Document.number.in_(bindparam("numbers", expanding=True)))
+    .order_by(Document.number, CourseLine.position)
+)
+
+Grades = tuple[tuple[str, int, str], ...]
+
+
+def find_grades(reader: Reader, numbers: Collection[str]) -> dict[str, Grades]:
+    """The grade tables of these transcripts, in printed order, by number.
+
+    A second query, run only for supplements whose answer discloses them (a
+    matched holder): the diploma and certificate look-ups stay one query.
+    """
+    if not numbers:
+        return {}
+    if isinstance(reader, Lookups):
+        with reader.engine.connect() as connection:
+            return find_grades(connection, numbers)
+    tables: dict[str, list[tuple[str, int, str]]] = {}
+    for number, name, hours, grade in reader.execute(_COURSES, {"numbers": list(numbers)}):
+        tables.setdefault(number, []).append((name, hours, grade))
+    return {number: tuple(lines) for number, lines in tables.items()}
 
 
 def find_record(reader: Reader, number: str) -> RegistryRecord | None:

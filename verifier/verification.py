@@ -26,7 +26,14 @@ from verifier.numbers import normalise_number
 from verifier.pdf.integrity import signature_state
 from verifier.pdf.proof import Proof, ProofError, read_proof
 from verifier.registry import claims_for_document
-from verifier.registry_reads import Reader, RegistryRecord, find_record, find_records
+from verifier.registry_reads import (
+    Grades,
+    Reader,
+    RegistryRecord,
+    find_grades,
+    find_record,
+    find_records,
+)
 
 
 class Status(enum.StrEnum):
@@ -72,11 +79,20 @@ class DocumentView:
     diploma_number: str | None = None
     course_name: str | None = None
     hours: int | None = None
+    # Printed on the paper, so a forger's change to them must show (issue 12);
+    # not in the token, so an offline answer leaves them None.
+    study_form: str | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    honors: bool | None = None
+    # A supplement's whole grade table (name, hours, grade), as printed.
+    courses: Grades | None = None
 
     @classmethod
-    def from_record(cls, record: RegistryRecord) -> DocumentView:
+    def from_record(cls, record: RegistryRecord, courses: Grades | None = None) -> DocumentView:
         # Every disclosed field is a registry field of the same name.
-        return cls(**{name: getattr(record, name) for name in _DISCLOSED_FIELDS})
+        values = {name: getattr(record, name) for name in _DISCLOSED_FIELDS}
+        return cls(**values, courses=courses)
 
     @classmethod
     def from_claims(cls, claims: Claims) -> DocumentView:
@@ -117,16 +133,50 @@ class DocumentView:
             "diploma_number": self.diploma_number,
             "course_name": self.course_name,
             "hours": self.hours,
+            "study_form": self.study_form,
+            "start_date": _iso(self.start_date),
+            "end_date": _iso(self.end_date),
+            "honors": self.honors,
+            "courses": (
+                [{"name": n, "hours": h, "grade": g} for n, h, g in self.courses]
+                if self.courses is not None
+                else None
+            ),
         }
 
 
-_DISCLOSED_FIELDS = tuple(f.name for f in fields(DocumentView))
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+_DISCLOSED_FIELDS = tuple(f.name for f in fields(DocumentView) if f.name != "courses")
 
 
 @dataclass(frozen=True)
 class Revocation:
+    """A revocation as the public sees it: a code, never the registrar's typed note.
+
+    ``reason`` (the contract's member) is the code's English wording; pages show
+    the code translated. ``diploma`` names the diploma whose revocation this is,
+    when the answer is about one of its supplements.
+    """
+
     date: dt.datetime
-    reason: str
+    code: str
+    diploma: str | None = None
+
+    @property
+    def reason(self) -> str:
+        return REVOCATION_REASONS.get(self.code, REVOCATION_REASONS["other"])
+
+
+# English wording of each public code; the pages' catalogues translate the same words.
+REVOCATION_REASONS = {
+    "issued_in_error": "issued in error",
+    "annulled_by_decision": "annulled by a decision of the competent authority",
+    "replaced_by_duplicate": "replaced by a duplicate",
+    "other": "other reasons (ask the issuing institution)",
+}
 
 
 @dataclass(frozen=True)
@@ -168,6 +218,8 @@ class Outcome:
                 {
                     "date": self.revocation.date.isoformat().replace("+00:00", "Z"),
                     "reason": self.revocation.reason,
+                    "code": self.revocation.code,
+                    "diploma_number": self.revocation.diploma,
                 }
                 if self.revocation
                 else None
@@ -180,22 +232,65 @@ class Outcome:
 _SHOWS_DOCUMENT = frozenset({Status.VALID, Status.REVOKED, Status.SUPERSEDED})
 
 
-def _from_registry(document: RegistryRecord, checks: tuple[Check, ...]) -> Outcome:
-    view = DocumentView.from_record(document)
+def _from_registry(
+    document: RegistryRecord, checks: tuple[Check, ...], courses: Grades | None = None
+) -> Outcome:
+    """The answer for a matched record: its own status, else its diploma's.
+
+    A supplement is only as good as its diploma: one whose diploma is revoked
+    answers ``revoked`` with that revocation, one whose diploma was replaced
+    ``superseded``. The registry status is then the failed check, so that no
+    answer lists only passed checks under a red status.
+    """
+    view = DocumentView.from_record(document, courses)
+    number = document.number
     if document.status == DocumentStatus.REVOKED:
         assert document.revoked_at is not None
-        return Outcome(
-            Status.REVOKED,
-            document.number,
-            checks,
-            view,
-            revocation=Revocation(document.revoked_at, document.revocation_reason or ""),
-        )
+        revocation = Revocation(document.revoked_at, document.revocation_code or "other")
+        status_check = Check("status", False, f"revoked on {_day(revocation.date)}")
+        return Outcome(Status.REVOKED, number, (*checks, status_check), view, revocation)
     if document.status == DocumentStatus.SUPERSEDED:
+        assert document.superseded_by is not None
+        status_check = Check("status", False, f"replaced by {document.superseded_by}")
         return Outcome(
-            Status.SUPERSEDED, document.number, checks, view, superseded_by=document.superseded_by
+            Status.SUPERSEDED,
+            number,
+            (*checks, status_check),
+            view,
+            superseded_by=document.superseded_by,
         )
-    return Outcome(Status.VALID, document.number, checks, view)
+    diploma = document.diploma_number
+    if document.diploma_status == DocumentStatus.REVOKED:
+        assert document.diploma_revoked_at is not None
+        assert diploma is not None
+        revocation = Revocation(
+            document.diploma_revoked_at, document.diploma_revocation_code or "other", diploma
+        )
+        status_check = Check(
+            "status", False, f"its diploma {diploma} was revoked on {_day(revocation.date)}"
+        )
+        return Outcome(Status.REVOKED, number, (*checks, status_check), view, revocation)
+    if document.diploma_status == DocumentStatus.SUPERSEDED:
+        # Only supplements of diplomas replaced before reissue carried them: the
+        # successor worth asking for is the new diploma.
+        assert document.diploma_superseded_by is not None
+        status_check = Check(
+            "status",
+            False,
+            f"its diploma {diploma} was replaced by {document.diploma_superseded_by}",
+        )
+        return Outcome(
+            Status.SUPERSEDED,
+            number,
+            (*checks, status_check),
+            view,
+            superseded_by=document.diploma_superseded_by,
+        )
+    return Outcome(Status.VALID, number, checks, view)
+
+
+def _day(moment: dt.datetime) -> str:
+    return moment.date().isoformat()
 
 
 def _error(number: str | None) -> Outcome:
@@ -235,7 +330,8 @@ def _holder_matches(query: NumberQuery, document: RegistryRecord | None) -> bool
 
 
 def verify_numbers(reader: Reader, queries: Sequence[NumberQuery]) -> list[Outcome]:
-    """The look-up rule for many queries, in order, in one database round trip.
+    """The look-up rule for many queries, in order, in one database round trip
+    (two when a matched answer is a supplement: its grade table).
 
     A wrong holder answers exactly like a number that does not exist.
     """
@@ -243,14 +339,29 @@ def verify_numbers(reader: Reader, queries: Sequence[NumberQuery]) -> list[Outco
         documents = find_records(reader, {query.number for query in queries})
     except SQLAlchemyError:
         return [_error(query.number) for query in queries]
-    outcomes = []
-    for query in queries:
-        document = documents.get(query.number)
-        if document is None or not _holder_matches(query, document):
-            outcomes.append(Outcome(Status.NOT_FOUND, query.number, (NOT_FOUND_CHECK,)))
-        else:
-            outcomes.append(_from_registry(document, _MATCHED))
-    return outcomes
+    matched = [
+        (query, document)
+        if (document := documents.get(query.number)) is not None
+        and _holder_matches(query, document)
+        else (query, None)
+        for query in queries
+    ]
+    # Grade tables only for supplements whose holder matched: never for not_found.
+    transcripts = {d.number for _, d in matched if d is not None and d.type == "transcript"}
+    try:
+        grades = find_grades(reader, transcripts)
+    except SQLAlchemyError:
+        return [_error(query.number) for query in queries]
+    return [
+        Outcome(Status.NOT_FOUND, query.number, (NOT_FOUND_CHECK,))
+        if document is None
+        else _from_registry(document, _MATCHED, _grades_of(document, grades))
+        for query, document in matched
+    ]
+
+
+def _grades_of(document: RegistryRecord, grades: Mapping[str, Grades]) -> Grades | None:
+    return grades.get(document.number, ()) if document.type == "transcript" else None
 
 
 _MATCHED = (
@@ -365,7 +476,13 @@ def _against_registry(reader: Reader, verified: credentials.VerifiedToken) -> Ou
         )
         return Outcome(Status.INVALID, claims.number, tuple(checks))
     checks.append(Check("registry", True, "matches the registry record"))
-    return replace(_from_registry(document, tuple(checks)), claims=claims)
+    try:
+        grades = find_grades(reader, [document.number] if document.type == "transcript" else [])
+    except SQLAlchemyError:
+        return _error(claims.number)
+    return replace(
+        _from_registry(document, tuple(checks), _grades_of(document, grades)), claims=claims
+    )
 
 
 def _grades_check(proof: Proof, claims: Claims) -> Check | None:
@@ -413,7 +530,10 @@ def describe(outcome: Outcome) -> str:
     lines = [f"{'ok  ' if c.passed else 'FAIL'} {c.name}: {c.detail}" for c in outcome.checks]
     lines.append(f"status: {outcome.status.value}")
     if outcome.revocation:
-        lines.append(f"revoked on {outcome.revocation.date.date()}: {outcome.revocation.reason}")
+        revocation = outcome.revocation
+        lines.append(f"revoked on {revocation.date.date()}: {revocation.reason}")
+        if revocation.diploma:
+            lines.append(f"(the revocation of its diploma {revocation.diploma})")
     if outcome.superseded_by:
         lines.append(f"superseded by {outcome.superseded_by}")
     return "\n".join(lines)

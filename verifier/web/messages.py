@@ -46,11 +46,21 @@ STATUS_EXPLANATIONS: dict[Status, LazyMessage] = {
 
 CHECK_NAMES: dict[str, LazyMessage] = {
     "registry": lazy_gettext("Registry record"),
+    "status": lazy_gettext("Registry status"),
     "holder": lazy_gettext("Holder"),
     "signature": lazy_gettext("Digital signature"),
     "key": lazy_gettext("Signing key"),
     "pdf": lazy_gettext("PDF file"),
     "version": lazy_gettext("Format version"),  # a token this code cannot read (newer)
+}
+
+# The public revocation codes (verifier.models.RevocationCode): the registrar's
+# typed note is never published.
+REVOCATION_REASONS: dict[str, LazyMessage] = {
+    "issued_in_error": lazy_gettext("Issued in error"),
+    "annulled_by_decision": lazy_gettext("Annulled by a decision of the competent authority"),
+    "replaced_by_duplicate": lazy_gettext("Replaced by a duplicate"),
+    "other": lazy_gettext("Other reasons (ask the issuing institution)"),
 }
 
 DOCUMENT_TYPES: dict[str, LazyMessage] = {

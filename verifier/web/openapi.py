@@ -153,6 +153,26 @@ SCHEMAS: dict[str, Any] = {
             "diploma_number": {**NULLABLE_STRING, "description": "Transcripts: their diploma."},
             "course_name": {**NULLABLE_STRING, "description": "Certificates only."},
             "hours": {"type": ["integer", "null"], "description": "Certificates only."},
+            "study_form": {**NULLABLE_STRING, "description": "As printed; null offline."},
+            "start_date": {"type": ["string", "null"], "format": "date"},
+            "end_date": {"type": ["string", "null"], "format": "date"},
+            "honors": {
+                "type": ["boolean", "null"],
+                "description": "Diplomas: with honours; null when not known (offline).",
+            },
+            "courses": {
+                "type": ["array", "null"],
+                "description": "Transcripts: the whole grade table, in printed order.",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "hours", "grade"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "hours": {"type": "integer"},
+                        "grade": {"type": "string"},
+                    },
+                },
+            },
         },
     },
     "Outcome": {
@@ -188,7 +208,25 @@ SCHEMAS: dict[str, Any] = {
                         "required": ["date", "reason"],
                         "properties": {
                             "date": {"type": "string", "format": "date-time"},
-                            "reason": {"type": "string"},
+                            "reason": {
+                                "type": "string",
+                                "description": "The code's English wording.",
+                            },
+                            "code": {
+                                "type": "string",
+                                "enum": [
+                                    "issued_in_error",
+                                    "annulled_by_decision",
+                                    "replaced_by_duplicate",
+                                    "other",
+                                ],
+                            },
+                            "diploma_number": {
+                                **NULLABLE_STRING,
+                                "description": (
+                                    "Set when a supplement answers revoked because its diploma is."
+                                ),
+                            },
                         },
                     },
                     {"type": "null"},

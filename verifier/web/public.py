@@ -24,6 +24,7 @@ from verifier.web.messages import (
     DOCUMENT_TYPES,
     ERROR_MESSAGES,
     OFFLINE_TEXTS,
+    REVOCATION_REASONS,
     STATUS_EXPLANATIONS,
     STATUS_WORDS,
 )
@@ -127,6 +128,7 @@ class AnswerTexts:
     explanations: Mapping[Status, str]
     check_names: Mapping[str, str]
     document_types: Mapping[str, str]
+    revocation_reasons: Mapping[str, str]
 
 
 @cache
@@ -142,6 +144,9 @@ def answer_texts(language: str) -> AnswerTexts:
             {name: text.in_language(language) for name, text in CHECK_NAMES.items()}
         ),
         document_types={kind: text.in_language(language) for kind, text in DOCUMENT_TYPES.items()},
+        revocation_reasons={
+            code: text.in_language(language) for code, text in REVOCATION_REASONS.items()
+        },
     )
 
 
@@ -158,6 +163,7 @@ def _answer(outcome: Outcome, *, from_qr: bool, form: dict[str, str]) -> tuple[s
         explanation=texts.explanations[outcome.status],
         check_names=texts.check_names,
         document_types=texts.document_types,
+        revocation_reasons=texts.revocation_reasons,
         from_qr=from_qr,
         form=form,
     )

@@ -32,7 +32,7 @@ from verifier.runtime import current_runtime
 from verifier.verification import Status
 from verifier.web import registrar_admin, registrar_documents, registrar_imports
 from verifier.web.i18n import LANGUAGES
-from verifier.web.messages import DOCUMENT_TYPES, STATUS_WORDS
+from verifier.web.messages import DOCUMENT_TYPES, REVOCATION_REASONS, STATUS_WORDS
 from verifier.web.registrar_auth import (
     LOGOUT,
     actor,
@@ -116,6 +116,7 @@ def _workspace_globals() -> dict[str, Any]:
         "role_names": ROLE_NAMES,
         "status_names": {s.value: STATUS_WORDS[s] for s in Status},
         "type_names": DOCUMENT_TYPES,
+        "revocation_reasons": REVOCATION_REASONS,
         "job_states": JOB_STATES,
         "key_states": KEY_STATES,
         "labels": registrar_documents.FIELD_LABELS,

@@ -264,7 +264,11 @@ def get_document(number: str) -> Response:
             "status": document.status,
             "record": _record_json(document),
             "revocation": (
-                {"date": document.revoked_at.isoformat(), "reason": document.revocation_reason}
+                {
+                    "date": document.revoked_at.isoformat(),
+                    "reason": document.revocation_reason,
+                    "code": document.revocation_code,
+                }
                 if document.revoked_at
                 else None
             ),
@@ -284,12 +288,17 @@ def revoke_document(number: str) -> Response:
     reason = body.get("reason") if isinstance(body, dict) else None
     if not isinstance(reason, str) or not reason.strip():
         raise _Refusal(422, "reason_required", _("A reason is required to revoke."), field="reason")
+    # Optional (added with public reason codes): what the public sees; the reason
+    # stays the institution's internal note.
+    code = body.get("code", "other")
+    if not isinstance(code, str):
+        raise _Refusal(422, "invalid_reason", "code must be a string", field="code")
     runtime = current_runtime()
     with runtime.database.transaction() as session:
         token = _token(session)
         document = _own_document(session, token, number)
         try:
-            registry.revoke(session, document.number, reason=reason, actor=_actor(token))
+            registry.revoke(session, document.number, reason=reason, code=code, actor=_actor(token))
         except Conflict as exc:
             raise _Refusal(409, "conflict", str(exc)) from None
         except VerifierError as exc:
@@ -298,6 +307,7 @@ def revoke_document(number: str) -> Response:
             "number": document.number,
             "status": document.status,
             "revocation": {"date": document.revoked_at.isoformat() if document.revoked_at else None,
-                           "reason": document.revocation_reason},
+                           "reason": document.revocation_reason,
+                           "code": document.revocation_code},
         }  # fmt: skip
     return _json(answer, 200)

@@ -24,7 +24,15 @@ from werkzeug.wrappers import Response as BaseResponse
 from verifier import credentials, events, importer, keys, registry
 from verifier.errors import Conflict, MalformedNumber, NotFound, RowError, VerifierError
 from verifier.events import NewEvent
-from verifier.models import Document, DocumentStatus, DocumentType, Event, Institution, StaffRole
+from verifier.models import (
+    Document,
+    DocumentStatus,
+    DocumentType,
+    Event,
+    Institution,
+    RevocationCode,
+    StaffRole,
+)
 from verifier.names import name_key
 from verifier.numbers import normalise_number
 from verifier.records import FIELDS, Record, parse_record
@@ -202,6 +210,9 @@ def _own(number: str) -> str:
 @roles(StaffRole.REGISTRAR)
 def revoke(number: str) -> BaseResponse | tuple[str, int]:
     reason = " ".join(request.form.get("reason", "").split())[: registry.MAX_REASON_LENGTH + 1]
+    code = request.form.get("code", RevocationCode.OTHER.value)
+    if code not in set(RevocationCode):
+        return render_document(number, 422, revoke_error=_("Choose the reason the public sees."))
     if not reason:
         return render_document(number, 422, revoke_error=_("Give the reason for revoking."))
     if len(reason) > registry.MAX_REASON_LENGTH:
@@ -211,13 +222,18 @@ def revoke(number: str) -> BaseResponse | tuple[str, int]:
     if request.form.get("confirm") != "yes":
         with current_runtime().database.session() as db:
             document = visible_document(db, number)
-        return render_template(
-            "registrar/confirm_revoke.html", document=document, reason=reason
-        ), 200
+            linked = registry.linked_documents(db, document.number)
+            return render_template(
+                "registrar/confirm_revoke.html",
+                document=document,
+                reason=reason,
+                code=code,
+                linked=linked,
+            ), 200
     canonical = _own(number)
     try:
         with current_runtime().database.transaction() as db:
-            registry.revoke(db, canonical, reason=reason, actor=actor())
+            registry.revoke(db, canonical, reason=reason, code=code, actor=actor())
     except Conflict:
         return render_document(number, 409, revoke_error=_("This document is no longer valid."))
     flash(_("%(number)s is revoked.", number=canonical))
@@ -239,14 +255,31 @@ def reissue(number: str) -> BaseResponse | tuple[str, int]:
         )
     runtime = current_runtime()
     if request.form.get("confirm") != "yes":
+        # Everything that would refuse the reissue is checked here, before the
+        # confirmation step, so the registrar never confirms what then fails.
         with runtime.database.session() as db:
             document = visible_document(db, number)
-        return render_template(
-            "registrar/confirm_reissue.html",
-            document=document,
-            new_number=canonical,
-            reason=reason,
-        ), 200
+            if canonical == document.number:
+                return render_document(
+                    number, 422, reissue_error=_("A duplicate needs a new number.")
+                )
+            if registry.find_document(db, canonical) is not None:
+                return render_document(
+                    number,
+                    409,
+                    reissue_error=_("%(number)s is already issued.", number=canonical),
+                )
+            try:
+                carried = registry.plan_supplements(db, document.number, canonical, {})
+            except Conflict as exc:
+                return render_document(number, 409, reissue_error=str(exc))
+            return render_template(
+                "registrar/confirm_reissue.html",
+                document=document,
+                new_number=canonical,
+                reason=reason,
+                carried=carried,
+            ), 200
     old = _own(number)
     try:
         with runtime.database.transaction() as db:

@@ -192,7 +192,24 @@ PATHS: dict[str, Any] = {
                         "schema": {
                             "type": "object",
                             "required": ["reason"],
-                            "properties": {"reason": {"type": "string", "maxLength": 500}},
+                            "properties": {
+                                "reason": {
+                                    "type": "string",
+                                    "maxLength": 500,
+                                    "description": "Internal note, never published.",
+                                },
+                                "code": {
+                                    "type": "string",
+                                    "enum": [
+                                        "issued_in_error",
+                                        "annulled_by_decision",
+                                        "replaced_by_duplicate",
+                                        "other",
+                                    ],
+                                    "default": "other",
+                                    "description": "The reason the public sees.",
+                                },
+                            },
                         }
                     }
                 },
