@@ -300,10 +300,15 @@ def verify(runtime: Runtime, target: str, jwks: Path | None) -> None:
     document_pdf = _pdf_bytes(target)
     if document_pdf is not None:
         if jwks is not None:
-            outcome = verify_pdf(None, document_pdf, KeyRing.from_jwks_file(jwks))
+            # Offline: the JWKS holds no certificates, so the signer is not judged.
+            outcome = verify_pdf(
+                None, document_pdf, KeyRing.from_jwks_file(jwks), certificates=None
+            )
         else:
             with runtime.database.session() as session:
-                outcome = verify_pdf(session, document_pdf, KeyRing.from_registry(session))
+                ring = KeyRing.from_registry(session)
+                certificates = runtime.keystore.certificates.published(key.kid for key in ring)
+                outcome = verify_pdf(session, document_pdf, ring, certificates=certificates)
     elif jwks is not None:
         outcome = verify_token_offline(target, KeyRing.from_jwks_file(jwks))
     else:

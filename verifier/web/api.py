@@ -126,7 +126,9 @@ def verify_pdf_route() -> tuple[Response, int]:
         ring = current_keyring()()
     except SQLAlchemyError:
         raise ApiError("unavailable", 503) from None
-    outcome = verify_pdf(current_runtime().database.lookups, data, ring)
+    runtime = current_runtime()
+    certificates = runtime.keystore.certificates.published(key.kid for key in ring)
+    outcome = verify_pdf(runtime.database.lookups, data, ring, certificates=certificates)
     return answer(outcome)
 
 
