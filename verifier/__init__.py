@@ -17,6 +17,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     from verifier.web import (
         api,
         errors,
+        guesses,
         health,
         i18n,
         limits,
@@ -51,6 +52,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.extensions["verifier"] = Runtime(settings)
     security.init_app(app)  # size limits first: nothing else reads an oversized request
     limits.init_app(app, settings)
+    guesses.init_app(app, settings)
     i18n.init_app(app)
     errors.init_app(app)
     lookup.keyring_provider(app)

@@ -17,6 +17,7 @@ from verifier.errors import ConfigurationError
 DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105 - refused in production
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 DEFAULT_RATELIMIT = "60/minute;2000/day"
+DEFAULT_NUMBER_FAILURES = "10/hour"
 
 
 def default_instance_dir() -> Path:
@@ -33,6 +34,7 @@ class Settings:
     secret_key: str = DEV_SECRET_KEY
     ratelimit: str = DEFAULT_RATELIMIT
     ratelimit_storage_url: str = "memory://"
+    number_failures: str = DEFAULT_NUMBER_FAILURES
     env: str = "development"
     instance_dir: Path = field(default_factory=default_instance_dir)
 
@@ -52,6 +54,7 @@ class Settings:
             secret_key=env.get("VERIFIER_SECRET_KEY", DEV_SECRET_KEY),
             ratelimit=env.get("VERIFIER_RATELIMIT", DEFAULT_RATELIMIT),
             ratelimit_storage_url=env.get("VERIFIER_RATELIMIT_STORAGE_URL", "memory://"),
+            number_failures=env.get("VERIFIER_NUMBER_FAILURES", DEFAULT_NUMBER_FAILURES),
             env=env.get("VERIFIER_ENV", "development"),
             instance_dir=instance_dir,
         )
