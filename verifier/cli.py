@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from verifier import api_tokens, credentials, demo, importer, keys, registry, schema, staff
@@ -427,6 +428,40 @@ def user_add(runtime: Runtime, email: str, role: str, institution: str | None) -
     click.echo(f"added {enrolment.role.value} {enrolment.email}")
     click.echo("scan this with an authenticator app now; it is not shown again:")
     click.echo(enrolment.otpauth_uri)
+
+
+def _staff_user(session: Any, email: str) -> Any:
+    from verifier.models import StaffUser
+
+    found = session.scalars(
+        select(StaffUser).where(StaffUser.email == staff.normalise_email(email))
+    ).first()
+    if found is None:
+        raise VerifierError(f"no staff account {email}")
+    return found
+
+
+@user.command("password")
+@click.argument("email")
+@pass_runtime
+def user_password(runtime: Runtime, email: str) -> None:
+    """Set a new password (from a prompt or VERIFIER_NEW_PASSWORD); ends every session."""
+    password = os.environ.get("VERIFIER_NEW_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True, err=True
+    )
+    with runtime.database.transaction() as session:
+        staff.change_password(session, _staff_user(session, email), password, actor=_actor())
+    click.echo(f"password changed for {email}; its sessions are ended")
+
+
+@user.command("disable")
+@click.argument("email")
+@pass_runtime
+def user_disable(runtime: Runtime, email: str) -> None:
+    """Disable an account; every session of it ends at once."""
+    with runtime.database.transaction() as session:
+        staff.set_disabled(session, _staff_user(session, email), True, actor=_actor())
+    click.echo(f"disabled {email}; its sessions are ended")
 
 
 @cli.group("api-token")

@@ -28,6 +28,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from verifier import events, staff
 from verifier.events import NewEvent
+from verifier.models import StaffUser
 from verifier.runtime import current_runtime
 from verifier.verification import Status
 from verifier.web import registrar_admin, registrar_documents, registrar_imports
@@ -188,6 +189,9 @@ def _next_page() -> str:
 def logout() -> BaseResponse:
     person = require_staff()
     with current_runtime().database.transaction() as db:
+        user = db.get(StaffUser, person.id)
+        if user is not None:
+            staff.end_sessions(user)  # every session of the account, not only this cookie
         events.append(
             db,
             [NewEvent(LOGOUT, person.email, {"email": person.email, "source": source_address()})],
