@@ -494,13 +494,34 @@ def api_token_revoke(runtime: Runtime, token_id: int) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
-@click.option("--workers", default=2, show_default=True)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option(
+    "--workers",
+    default=None,
+    type=int,
+    help="Default: 2 with a shared VERIFIER_RATELIMIT_STORAGE_URL, else 1.",
+)
+def serve(host: str, port: int, workers: int | None) -> None:
     """Serve the web application with gunicorn."""
+    if workers is None:
+        shared = not os.environ.get("VERIFIER_RATELIMIT_STORAGE_URL", "memory://").startswith(
+            "memory://"
+        )
+        workers = 2 if shared else 1
+    from verifier.gunicorn_config import shared_storage_needed
+
+    problem = shared_storage_needed(
+        workers,
+        os.environ.get("VERIFIER_RATELIMIT_STORAGE_URL", "memory://"),
+        os.environ.get("VERIFIER_RATELIMIT", "60/minute"),
+    )
+    if problem:
+        raise VerifierError(problem)
     args = [
         sys.executable,
         "-m",
         "gunicorn",
+        "-c",
+        "python:verifier.gunicorn_config",
         "verifier.wsgi:app",
         "--bind",
         f"{host}:{port}",

@@ -47,8 +47,34 @@ class GuessBudget:
 
 def init_app(app: Flask, settings: Settings) -> None:
     app.extensions[EXTENSION] = GuessBudget(settings)
+    app.extensions[EXTENSION + ".login"] = LoginFailures(settings)
 
 
 def budget() -> GuessBudget:
     found: GuessBudget = current_app.extensions[EXTENSION]
+    return found
+
+
+class LoginFailures:
+    """Failed log-ins per e-mail address, known account or not (5 per 15 minutes).
+
+    An existing account is locked in the database after 5 failures; an address
+    with no account must answer the same "locked for 15 minutes", or the
+    message itself tells which addresses have accounts.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._limiter = FixedWindowRateLimiter(storage_from_string(settings.ratelimit_storage_url))
+        self._item = parse("5 per 15 minutes")
+        self._prefix = os.environ.get("VERIFIER_RATELIMIT_KEY_PREFIX", "verifier")
+
+    def spent(self, address: str) -> bool:
+        return not self._limiter.test(self._item, self._prefix, "login", address)
+
+    def charge(self, address: str) -> None:
+        self._limiter.hit(self._item, self._prefix, "login", address)
+
+
+def login_failures() -> LoginFailures:
+    found: LoginFailures = current_app.extensions[EXTENSION + ".login"]
     return found

@@ -280,13 +280,15 @@ def get_document(number: str) -> Response:
 
 @bp.post("/<number>/revoke")
 def revoke_document(number: str) -> Response:
-    body = _body()
-    reason = body.get("reason") if isinstance(body, dict) else None
-    if not isinstance(reason, str) or not reason.strip():
-        raise _Refusal(422, "reason_required", _("A reason is required to revoke."), field="reason")
     runtime = current_runtime()
     with runtime.database.transaction() as session:
-        token = _token(session)
+        token = _token(session)  # who asks comes first: nothing is read for a stranger
+        body = _body()
+        reason = body.get("reason") if isinstance(body, dict) else None
+        if not isinstance(reason, str) or not reason.strip():
+            raise _Refusal(
+                422, "reason_required", _("A reason is required to revoke."), field="reason"
+            )
         document = _own_document(session, token, number)
         try:
             registry.revoke(session, document.number, reason=reason, actor=_actor(token))
