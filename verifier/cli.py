@@ -532,7 +532,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
         "--forwarded-allow-ips",
         "127.0.0.1",
     ]
-    os.execv(sys.executable, args)  # noqa: S606 - replaces this process with gunicorn
+    os.execv(sys.executable, args)  # noqa: S606  # nosec B606
 
 
 @cli.command("demo")
