@@ -12,6 +12,7 @@ from verifier import registry
 from verifier.keys import KeyRing
 from verifier.pdf.embed import attach_proof
 from verifier.pdf.proof import MAX_PDF_BYTES, Proof, read_proof
+from verifier.pdf.render import load_pdf_signer
 from verifier.runtime import Runtime
 from verifier.verification import Outcome, Status, verify_pdf
 
@@ -36,10 +37,18 @@ def token_of(runtime: Runtime, number: str) -> str:
         return registry.get_document(session, number).token
 
 
-def check(runtime: Runtime, data: bytes, *, online: bool = True) -> Outcome:
+def service_certificates(runtime: Runtime, ring: KeyRing) -> tuple[bytes, ...]:
+    return runtime.keystore.certificates.published(key.kid for key in ring)
+
+
+def check(runtime: Runtime, data: bytes, *, online: bool = True, sign: bool = True) -> Outcome:
+    """verify_pdf() of ``data``, first signed by the service (as every PDF it issues is)."""
     with runtime.database.session() as session:
+        if sign:
+            data = load_pdf_signer(session, runtime.keystore).sign(data)
         ring = KeyRing.from_registry(session)
-        return verify_pdf(session if online else None, data, ring)
+        certificates = service_certificates(runtime, ring) if online else None
+        return verify_pdf(session if online else None, data, ring, certificates=certificates)
 
 
 def test_the_embedded_proof_reads_back_as_written() -> None:
@@ -84,6 +93,14 @@ def test_a_transcript_without_its_grade_table_is_invalid(
     assert check(runtime, data).status is Status.INVALID
 
 
+def test_an_unsigned_pdf_with_a_genuine_token_is_invalid(
+    runtime: Runtime, issue: Callable[..., str]
+) -> None:
+    outcome = check(runtime, pdf_carrying(Proof(token_of(runtime, issue()))), sign=False)
+    assert outcome.status is Status.INVALID
+    assert outcome.checks[0].detail == "the PDF is not signed by the service"
+
+
 def test_a_pdf_without_a_token_is_invalid_and_says_so(runtime: Runtime) -> None:
     outcome = check(runtime, pdf_carrying(None))
     assert outcome.status is Status.INVALID
@@ -119,6 +136,6 @@ def test_a_revoked_document_pdf_answers_revoked_online(
     ids=["empty", "text", "garbage", "self-referencing", "truncated", "oversized"],
 )
 def test_malformed_input_is_invalid_never_an_exception(data: bytes) -> None:
-    outcome = verify_pdf(None, data, KeyRing([]))
+    outcome = verify_pdf(None, data, KeyRing([]), certificates=())
     assert outcome.status is Status.INVALID
     assert not outcome.checks[0].passed

@@ -17,7 +17,7 @@ from verifier.pdf.diploma import NAME_WIDTH
 from verifier.pdf.fonts import SERIF_BOLD, FontMissing, check_fonts, register_fonts
 from verifier.pdf.qrdraw import draw_qr, merged_rects
 from verifier.pdf.qrmatrix import qr_matrix, qr_row_strings
-from verifier.pdf.render import render_unsigned
+from verifier.pdf.render import load_pdf_signer, render_signed, render_unsigned
 from verifier.pdf.textfit import fit
 from verifier.runtime import Runtime
 from verifier.verification import Status, verify_pdf, verify_token
@@ -109,7 +109,10 @@ def test_a_transcript_of_80_courses_spills_onto_numbered_pages_and_verifies(
         assert str(line["name"]) in text
     assert text.count("(davomi / continued)") == pages - 1
     with runtime.database.session() as session:
-        assert verify_pdf(session, pdf, KeyRing.from_registry(session)).is_valid
+        ring = KeyRing.from_registry(session)
+        signed_pdf = load_pdf_signer(session, runtime.keystore).sign(pdf)
+        certificates = runtime.keystore.certificates.published(key.kid for key in ring)
+        assert verify_pdf(session, signed_pdf, ring, certificates=certificates).is_valid
 
 
 def test_a_reprinted_transcript_with_one_changed_grade_is_invalid(
@@ -120,7 +123,10 @@ def test_a_reprinted_transcript_with_one_changed_grade_is_invalid(
     forged = type(data)(**{**data.__dict__, "courses": ((name, hours, "5"), *data.courses[1:])})
     assert grade != "5"
     with runtime.database.session() as session:
-        outcome = verify_pdf(session, render_unsigned(forged), KeyRing.from_registry(session))
+        ring = KeyRing.from_registry(session)
+        forged_pdf = render_signed(forged, load_pdf_signer(session, runtime.keystore))
+        certificates = runtime.keystore.certificates.published(key.kid for key in ring)
+        outcome = verify_pdf(session, forged_pdf, ring, certificates=certificates)
     assert outcome.status is Status.INVALID
 
 

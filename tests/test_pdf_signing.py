@@ -111,7 +111,9 @@ def test_the_signing_key_file_is_private_and_encrypted_with_the_passphrase(
 
 def verify(runtime: Runtime, pdf: bytes) -> Outcome:
     with runtime.database.session() as session:
-        return verify_pdf(session, pdf, KeyRing.from_registry(session))
+        ring = KeyRing.from_registry(session)
+        certificates = runtime.keystore.certificates.published(key.kid for key in ring)
+        return verify_pdf(session, pdf, ring, certificates=certificates)
 
 
 def test_an_intact_signed_pdf_verifies_and_says_it_is_unchanged(

@@ -87,6 +87,8 @@ def start_gunicorn(
             sys.executable,
             "-m",
             "gunicorn",
+            "-c",
+            "python:verifier.gunicorn_config",
             "verifier.wsgi:app",
             "--bind",
             f"127.0.0.1:{port}",

@@ -17,6 +17,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     from verifier.web import (
         api,
         errors,
+        guesses,
         health,
         i18n,
         limits,
@@ -26,6 +27,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
         registrar_api,
         security,
         sessions,
+        strict_json,
         translated_templates,
     )
 
@@ -46,11 +48,13 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     )
     # Names in Cyrillic and Uzbek Latin stay readable in JSON answers.
     app.session_interface = sessions.CookieSessionInterface()
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json = strict_json.StrictJSONProvider(app)  # deep or surrogate JSON is a 400
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
     app.extensions["verifier"] = Runtime(settings)
     security.init_app(app)  # size limits first: nothing else reads an oversized request
     limits.init_app(app, settings)
+    guesses.init_app(app, settings)
     i18n.init_app(app)
     errors.init_app(app)
     lookup.keyring_provider(app)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from verifier import api_tokens, credentials, demo, importer, keys, registry, schema, staff
@@ -349,10 +350,15 @@ def verify(runtime: Runtime, target: str, jwks: Path | None, as_json: bool) -> N
     document_pdf = _pdf_bytes(target)
     if document_pdf is not None:
         if jwks is not None:
-            outcome = verify_pdf(None, document_pdf, KeyRing.from_jwks_file(jwks))
+            # Offline: the JWKS holds no certificates, so the signer is not judged.
+            outcome = verify_pdf(
+                None, document_pdf, KeyRing.from_jwks_file(jwks), certificates=None
+            )
         else:
             with runtime.database.session() as session:
-                outcome = verify_pdf(session, document_pdf, KeyRing.from_registry(session))
+                ring = KeyRing.from_registry(session)
+                certificates = runtime.keystore.certificates.published(key.kid for key in ring)
+                outcome = verify_pdf(session, document_pdf, ring, certificates=certificates)
     elif jwks is not None:
         outcome = verify_token_offline(target, KeyRing.from_jwks_file(jwks))
     else:
@@ -484,6 +490,40 @@ def user_add(runtime: Runtime, email: str, role: str, institution: str | None) -
     click.echo(enrolment.otpauth_uri)
 
 
+def _staff_user(session: Any, email: str) -> Any:
+    from verifier.models import StaffUser
+
+    found = session.scalars(
+        select(StaffUser).where(StaffUser.email == staff.normalise_email(email))
+    ).first()
+    if found is None:
+        raise VerifierError(f"no staff account {email}")
+    return found
+
+
+@user.command("password")
+@click.argument("email")
+@pass_runtime
+def user_password(runtime: Runtime, email: str) -> None:
+    """Set a new password (from a prompt or VERIFIER_NEW_PASSWORD); ends every session."""
+    password = os.environ.get("VERIFIER_NEW_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True, err=True
+    )
+    with runtime.database.transaction() as session:
+        staff.change_password(session, _staff_user(session, email), password, actor=_actor())
+    click.echo(f"password changed for {email}; its sessions are ended")
+
+
+@user.command("disable")
+@click.argument("email")
+@pass_runtime
+def user_disable(runtime: Runtime, email: str) -> None:
+    """Disable an account; every session of it ends at once."""
+    with runtime.database.transaction() as session:
+        staff.set_disabled(session, _staff_user(session, email), True, actor=_actor())
+    click.echo(f"disabled {email}; its sessions are ended")
+
+
 @cli.group("api-token")
 def api_token() -> None:
     """Bearer tokens for institutions' own systems."""
@@ -514,13 +554,34 @@ def api_token_revoke(runtime: Runtime, token_id: int) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
-@click.option("--workers", default=2, show_default=True)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option(
+    "--workers",
+    default=None,
+    type=int,
+    help="Default: 2 with a shared VERIFIER_RATELIMIT_STORAGE_URL, else 1.",
+)
+def serve(host: str, port: int, workers: int | None) -> None:
     """Serve the web application with gunicorn."""
+    if workers is None:
+        shared = not os.environ.get("VERIFIER_RATELIMIT_STORAGE_URL", "memory://").startswith(
+            "memory://"
+        )
+        workers = 2 if shared else 1
+    from verifier.gunicorn_config import shared_storage_needed
+
+    problem = shared_storage_needed(
+        workers,
+        os.environ.get("VERIFIER_RATELIMIT_STORAGE_URL", "memory://"),
+        os.environ.get("VERIFIER_RATELIMIT", "60/minute"),
+    )
+    if problem:
+        raise VerifierError(problem)
     args = [
         sys.executable,
         "-m",
         "gunicorn",
+        "-c",
+        "python:verifier.gunicorn_config",
         "verifier.wsgi:app",
         "--bind",
         f"{host}:{port}",
@@ -531,7 +592,7 @@ def serve(host: str, port: int, workers: int) -> None:
         "--forwarded-allow-ips",
         "127.0.0.1",
     ]
-    os.execv(sys.executable, args)  # noqa: S606 - replaces this process with gunicorn
+    os.execv(sys.executable, args)  # noqa: S606  # nosec B606
 
 
 @cli.command("demo")

@@ -17,6 +17,43 @@ from verifier.errors import ConfigurationError
 DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105 - refused in production
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 DEFAULT_RATELIMIT = "60/minute;2000/day"
+DEFAULT_NUMBER_FAILURES = "10/hour"
+
+
+ENVIRONMENTS = frozenset({"development", "test", "production"})
+MIN_SECRET_LENGTH = 32
+MIN_PASSPHRASE = 16
+# Secrets anyone can read: ours, Flask's documentation's, and other placeholders.
+KNOWN_SECRETS = frozenset(
+    {
+        DEV_SECRET_KEY,
+        "dev",
+        "secret",
+        "changeme",
+        "change-me",
+        '_5#y2L"F4Q8z\\n\\xec]/',
+        "192b9bdd22ab9ed4d12e236c78afcb9a393ec15f71bbf5dc987d54727823bcbf",
+    }
+)
+# Bits of entropy estimated from the character classes and distinct characters
+# used: 32 random URL-safe characters give ~190 bits; "a" * 32 gives 0.
+MIN_SECRET_BITS = 128
+
+
+def weak_secret(secret: str) -> bool:
+    """True for a secret that is short, published, or far from random."""
+    import math
+
+    if len(secret) < MIN_SECRET_LENGTH or secret.strip().lower() in {
+        known.lower() for known in KNOWN_SECRETS
+    }:
+        return True
+    distinct = len(set(secret))
+    if distinct < 12:  # repeated characters, "abab...", a short word repeated
+        return True
+    counts = [secret.count(c) for c in set(secret)]
+    per_char = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts)
+    return per_char * len(secret) < MIN_SECRET_BITS
 
 
 def default_instance_dir() -> Path:
@@ -33,6 +70,7 @@ class Settings:
     secret_key: str = DEV_SECRET_KEY
     ratelimit: str = DEFAULT_RATELIMIT
     ratelimit_storage_url: str = "memory://"
+    number_failures: str = DEFAULT_NUMBER_FAILURES
     env: str = "development"
     instance_dir: Path = field(default_factory=default_instance_dir)
 
@@ -52,7 +90,8 @@ class Settings:
             secret_key=env.get("VERIFIER_SECRET_KEY", DEV_SECRET_KEY),
             ratelimit=env.get("VERIFIER_RATELIMIT", DEFAULT_RATELIMIT),
             ratelimit_storage_url=env.get("VERIFIER_RATELIMIT_STORAGE_URL", "memory://"),
-            env=env.get("VERIFIER_ENV", "development"),
+            number_failures=env.get("VERIFIER_NUMBER_FAILURES", DEFAULT_NUMBER_FAILURES),
+            env=env.get("VERIFIER_ENV", "development").strip().lower(),
             instance_dir=instance_dir,
         )
         settings.check()
@@ -65,25 +104,30 @@ class Settings:
 
     @property
     def is_production(self) -> bool:
-        return self.env == "production"
+        return self.env.strip().lower() == "production"
 
     def check(self) -> None:
+        if self.env.strip().lower() not in ENVIRONMENTS:
+            raise ConfigurationError(
+                f"VERIFIER_ENV must be one of {', '.join(sorted(ENVIRONMENTS))}: {self.env!r}"
+            )
         if not self.base_url.startswith(("http://", "https://")):
             raise ConfigurationError(
                 f"VERIFIER_BASE_URL must start with http:// or https://: {self.base_url!r}"
             )
         if self.is_production:
-            if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
+            if weak_secret(self.secret_key):
                 raise ConfigurationError(
-                    "VERIFIER_ENV=production needs VERIFIER_SECRET_KEY: "
-                    "at least 32 random characters"
+                    "VERIFIER_ENV=production needs VERIFIER_SECRET_KEY: at least 32 random "
+                    "characters, e.g. from secrets.token_urlsafe(32)"
                 )
             if self.base_url == DEFAULT_BASE_URL or not self.base_url.startswith("https://"):
                 raise ConfigurationError(
                     "VERIFIER_ENV=production needs VERIFIER_BASE_URL with https:// "
                     "(it is printed in every QR code)"
                 )
-            if self.key_passphrase is None:
+            if self.key_passphrase is None or len(self.key_passphrase) < MIN_PASSPHRASE:
                 raise ConfigurationError(
-                    "VERIFIER_ENV=production needs VERIFIER_KEY_PASSPHRASE to encrypt signing keys"
+                    "VERIFIER_ENV=production needs VERIFIER_KEY_PASSPHRASE to encrypt signing "
+                    f"keys: at least {MIN_PASSPHRASE} characters"
                 )

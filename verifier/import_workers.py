@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-import pickle
+import pickle  # nosec B403
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -57,7 +57,7 @@ def spool_chunk(spool: BinaryIO, documents: list[LaidOut]) -> Extent:
 def read_chunk(spool_fd: int, extent: Extent) -> list[LaidOut]:
     """The documents at ``extent``; positional reads, so processes can share the file."""
     data = os.pread(spool_fd, extent.length, extent.offset)
-    documents: list[LaidOut] = pickle.loads(data)  # noqa: S301 - our own spool, this import's
+    documents: list[LaidOut] = pickle.loads(data)  # noqa: S301  # nosec B301
     return documents
 
 

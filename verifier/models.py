@@ -260,6 +260,10 @@ class StaffUser(Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     disabled: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # Every session cookie names the generation it was issued under; bumping it
+    # (logout, password change, disabling) ends every session of the account at
+    # once, including copies of the cookie.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     institution: Mapped[Institution | None] = relationship(lazy="joined")
 

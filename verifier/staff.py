@@ -140,6 +140,9 @@ class LoginAttempt:
 
 WRONG_CREDENTIALS = "wrong_credentials"
 LOCKED = "locked"
+PASSWORD_CHANGED = "password_changed"  # noqa: S105 - an event kind, not a password
+ACCOUNT_DISABLED = "account_disabled"
+ACCOUNT_ENABLED = "account_enabled"
 
 
 def _matching_step(secret: str, code: str, now: dt.datetime) -> int | None:
@@ -219,3 +222,29 @@ def _password_matches(password_hash: str, password: str) -> bool:
         return _HASHER.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def end_sessions(user: StaffUser) -> None:
+    """End every workspace session of ``user`` on the server (each cookie names a generation)."""
+    user.session_generation = (user.session_generation or 0) + 1
+
+
+def change_password(session: Session, user: StaffUser, password: str, *, actor: str) -> None:
+    """Set a new password and end every session of the account."""
+    check_password(password)
+    user.password_hash = _HASHER.hash(password)
+    end_sessions(user)
+    events.append(
+        session,
+        [NewEvent(PASSWORD_CHANGED, user.email, {"email": user.email})],
+        actor=actor,
+    )
+
+
+def set_disabled(session: Session, user: StaffUser, disabled: bool, *, actor: str) -> None:
+    """Disable (or enable) an account; disabling ends every session of it at once."""
+    user.disabled = disabled
+    if disabled:
+        end_sessions(user)
+    kind = ACCOUNT_DISABLED if disabled else ACCOUNT_ENABLED
+    events.append(session, [NewEvent(kind, user.email, {"email": user.email})], actor=actor)

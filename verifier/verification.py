@@ -23,8 +23,8 @@ from verifier.keys import KeyRing
 from verifier.models import DocumentStatus, KeyStatus
 from verifier.names import surname_matches
 from verifier.numbers import normalise_number
-from verifier.pdf.integrity import signature_state
-from verifier.pdf.proof import Proof, ProofError, read_proof
+from verifier.pdf.proof import Proof, ProofError
+from verifier.pdf.sandbox import inspect_pdf
 from verifier.registry import claims_for_document
 from verifier.registry_reads import (
     Grades,
@@ -446,10 +446,15 @@ def _against_registry(reader: Reader, verified: credentials.VerifiedToken) -> Ou
         document = find_record(reader, claims.number)
     except SQLAlchemyError:
         return _error(claims.number)
+    key = verified.key
     if document is None:
+        if key.status is KeyStatus.COMPROMISED:
+            # A compromised key proves nothing on its own (token-format.md): a
+            # forgery for a number the registry lacks is invalid, not not_found.
+            checks[0] = Check("signature", False, _compromised(key))
+            return Outcome(Status.INVALID, claims.number, tuple(checks))
         checks.append(Check("registry", False, "the registry has no document with this number"))
         return Outcome(Status.NOT_FOUND, claims.number, tuple(checks))
-    key = verified.key
     if key.status is KeyStatus.COMPROMISED:
         assert key.compromised_at is not None
         if document.recorded_at >= key.compromised_at or document.kid != key.kid:
@@ -485,6 +490,13 @@ def _against_registry(reader: Reader, verified: credentials.VerifiedToken) -> Ou
     )
 
 
+def _compromised(key: Any) -> str:
+    return (
+        f"signed by key {key.kid}, which was compromised on {key.compromised_at}: "
+        "its signature proves nothing without a registry record made before then"
+    )
+
+
 def _grades_check(proof: Proof, claims: Claims) -> Check | None:
     """Compare the embedded grade table with the digest the token signs (transcripts)."""
     if claims.grades_digest is None:
@@ -500,20 +512,30 @@ def _grades_check(proof: Proof, claims: Claims) -> Check | None:
     return Check("grades", True, f"all {len(proof.grades)} course lines match the signed digest")
 
 
-def verify_pdf(reader: Reader | None, data: bytes, keyring: KeyRing) -> Outcome:
-    """Verify the proof embedded in a PDF: its token and, for transcripts, its grade table.
+def verify_pdf(
+    reader: Reader | None,
+    data: bytes,
+    keyring: KeyRing,
+    *,
+    certificates: Sequence[bytes] | None,
+) -> Outcome:
+    """Verify a PDF: the service's signature over the whole file, then the proof it embeds.
 
-    ``reader`` None checks offline against ``keyring`` only. Never raises for
-    bad input: unreadable, oversized or token-less PDFs are ``invalid``.
+    ``certificates`` are the service's document-signing certificates (DER); only
+    a PDF signed by one of them, once, over the whole file, is genuine. None (an
+    offline check against a JWKS file) leaves the signer unjudged. ``reader``
+    None checks the token offline against ``keyring`` only. Never raises for bad
+    input: the file is parsed in a sandbox (``verifier.pdf.sandbox``) and
+    unreadable, oversized, hostile or token-less PDFs are ``invalid``.
     """
     try:
-        proof = read_proof(data)
+        findings = inspect_pdf(data, certificates)
     except ProofError as exc:
         return Outcome(Status.INVALID, None, (Check("pdf", False, str(exc)),))
-    signed, detail = signature_state(data)
-    if not signed:
-        return Outcome(Status.INVALID, None, (Check("pdf", False, detail),))
-    pdf_check = Check("pdf", True, f"{detail}; it carries a verification token")
+    if not findings.signature_ok:
+        return Outcome(Status.INVALID, None, (Check("pdf", False, findings.signature_detail),))
+    proof = findings.proof
+    pdf_check = Check("pdf", True, f"{findings.signature_detail}; it carries a verification token")
     verified = _verify_signature(proof.token, keyring)
     if isinstance(verified, Outcome):
         return replace(verified, checks=(pdf_check, *verified.checks))

@@ -1,16 +1,21 @@
-"""Is a PDF byte-for-byte what the service signed?
+"""Is a PDF exactly what the service signed, and signed by the service alone?
 
 The embedded token proves the claims; the PDF signature proves the page around
-them: a signed PDF whose visible text was edited, or which had content appended
-after signing, fails here even when its embedded proof is intact. An unsigned
-PDF is not refused: its token is self-proving, as the QR code is, and the answer
-shows the signed claims to compare with the page. Trust in the certificate is
-not judged here (it is the service's own, self-signed); integrity and coverage are.
+them. A PDF is genuine only if it carries exactly one signature, made with one
+of the service's own document-signing certificates (at a time within that
+certificate's validity), and that signature covers the whole file: a visible
+edit, an incremental update after signing (an overlay "all grades 5"), a second
+signature by anyone (the classic re-signing forgery) or an unsigned file all
+fail here, each with its reason, even when the embedded proof is intact.
+
+Runs inside the PDF sandbox (``sandbox.py``): the reader is strict, so
+malformed cross-reference data is refused rather than repaired.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -27,23 +32,51 @@ _UNREADABLE = (
     ValueError,
     KeyError,
     TypeError,
+    AttributeError,
+    IndexError,
 )
 
+UNSIGNED = "the PDF is not signed by the service"
+NOT_OURS = "the PDF is signed with a certificate that is not the service's"
+SEVERAL = "the PDF carries more than one signature (it was signed again after the service)"
+CHANGED = "the PDF was changed after it was signed"
+ADDED = "content was added to the PDF after it was signed"
+GENUINE = "signed PDF, unchanged since it was signed"
 
-def signature_state(data: bytes) -> tuple[bool, str]:
-    """(holds, what a person is told): False only for a signature present and broken."""
+
+def signature_state(data: bytes, certificates: Sequence[bytes] | None) -> tuple[bool, str]:
+    """(genuine, what a person is told).
+
+    ``certificates``: DER of the service's document-signing certificates; None
+    means they are not at hand (offline check against a JWKS file): the signer
+    is then not judged, and the answer says so.
+    """
     try:
-        signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
+        signatures = PdfFileReader(io.BytesIO(data), strict=True).embedded_signatures
         if not signatures:
-            return True, "the PDF itself is not signed: only its embedded token was checked"
-        # Integrity only: the token, not the PDF certificate, says who issued
-        # the document, so no trust store is consulted.
+            return False, UNSIGNED
+        if len(signatures) > 1:
+            return False, SEVERAL
+        (signature,) = signatures
+        signer = signature.signer_cert
+        if certificates is not None and signer.dump() not in set(certificates):
+            return False, NOT_OURS
+        # Integrity here; the signer's identity was settled above by comparing
+        # certificates, so no trust store is consulted.
         context = ValidationContext(trust_roots=[], allow_fetching=False)
-        status = validate_pdf_signature(signatures[-1], context)
+        status = validate_pdf_signature(signature, context)
     except _UNREADABLE as exc:
         return False, f"the PDF signature cannot be read ({exc.__class__.__name__})"
     if not status.intact or not status.valid:
-        return False, "the PDF was changed after it was signed"
+        return False, CHANGED
     if status.coverage is not SignatureCoverageLevel.ENTIRE_FILE:
-        return False, "content was added to the PDF after it was signed"
-    return True, "signed PDF, unchanged since it was signed"
+        return False, ADDED
+    moment = status.signer_reported_dt
+    validity = signer["tbs_certificate"]["validity"]
+    if moment is not None and not (
+        validity["not_before"].native <= moment <= validity["not_after"].native
+    ):
+        return False, "the PDF was signed outside its certificate's validity"
+    if certificates is None:
+        return True, GENUINE + " (signer not checked: offline, without the service's certificates)"
+    return True, GENUINE

@@ -27,9 +27,12 @@ PROOF_MIME = "application/json"
 MAX_PDF_BYTES = 20 * 1024 * 1024
 MAX_PROOF_BYTES = 512 * 1024
 MAX_GRADE_LINES = 1000
-# A name tree deeper than this is not something we wrote; stop instead of recursing.
+# A name tree deeper or wider than this is not something we wrote; stop instead
+# of walking it. The visit budget bounds the whole walk: 64-wide /Kids over
+# several levels would otherwise be 64**depth paths (the worker-pinning upload).
 _MAX_TREE_DEPTH = 8
 _MAX_TREE_ENTRIES = 64
+_MAX_TREE_VISITS = 256
 
 Grade = tuple[str, int, str]
 
@@ -94,10 +97,14 @@ def read_proof(data: bytes) -> Proof:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     try:
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        # Strict: malformed cross-reference data is refused, never "repaired" by
+        # inventing entries (an /Index of two billion objects).
+        reader = PdfFileReader(io.BytesIO(data), strict=True)
         stream = _find_embedded(reader.root, PROOF_FILENAME)
         if stream is None:
             raise ProofError("the PDF carries no verification token")
+        if len(stream.encoded_data) > MAX_PROOF_BYTES:
+            raise ProofError("the embedded proof is too large")
         raw = stream.data
     except ProofError:
         raise
@@ -117,7 +124,7 @@ def _find_embedded(root: Any, filename: str) -> Any:
     tree = names.get_object().get("/EmbeddedFiles")
     if tree is None:
         return None
-    spec = _lookup(tree.get_object(), filename, depth=0)
+    spec = _lookup(tree.get_object(), filename, depth=0, seen={})
     if spec is None:
         return None
     embedded = spec.get_object()["/EF"].get_object()
@@ -125,9 +132,16 @@ def _find_embedded(root: Any, filename: str) -> Any:
     return stream.get_object()
 
 
-def _lookup(node: Any, filename: str, *, depth: int) -> Any:
+def _lookup(node: Any, filename: str, *, depth: int, seen: dict[int, Any]) -> Any:
+    """Depth-first search of a name tree, visiting each node at most once, at most
+    :data:`_MAX_TREE_VISITS` nodes in all (reference cycles end at the first repeat)."""
     if depth > _MAX_TREE_DEPTH:
         raise ProofError("the PDF's embedded-file tree is too deep")
+    if id(node) in seen:
+        raise ProofError("the PDF's embedded-file tree has a loop")
+    seen[id(node)] = node  # kept alive, so its id is not reused during the walk
+    if len(seen) > _MAX_TREE_VISITS:
+        raise ProofError("the PDF's embedded-file tree is too large")
     pairs = node.get("/Names")
     if pairs is not None:
         pairs = pairs.get_object()
@@ -135,7 +149,7 @@ def _lookup(node: Any, filename: str, *, depth: int) -> Any:
             if str(pairs[index].get_object()) == filename:
                 return pairs[index + 1]
     for kid in list(node.get("/Kids", []))[:_MAX_TREE_ENTRIES]:
-        found = _lookup(kid.get_object(), filename, depth=depth + 1)
+        found = _lookup(kid.get_object(), filename, depth=depth + 1, seen=seen)
         if found is not None:
             return found
     return None

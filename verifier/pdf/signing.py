@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,6 +124,18 @@ class DocumentCertificates:
                 f"no document-signing certificate for key {kid} at {path}: run `verifier init`"
             ) from None
 
+    def published(self, kids: Iterable[str]) -> tuple[bytes, ...]:
+        """DER of the certificates of these (published) keys: the only signers a PDF may have."""
+        found = []
+        for kid in kids:
+            path = self.files(kid).certificate
+            try:
+                certificate = x509.load_pem_x509_certificate(path.read_bytes())
+            except (FileNotFoundError, ValueError):
+                continue  # a key made before PDFs were signed has no certificate
+            found.append(certificate.public_bytes(serialization.Encoding.DER))
+        return tuple(found)
+
     def load(self, kid: str) -> PdfSigner:
         """The PDF signer for ``kid``; raises :class:`SigningKeyError` if unusable."""
         files = self.files(kid)
@@ -174,14 +187,16 @@ class PdfSigner:
             cert_registry=SimpleCertificateStore(),  # type: ignore[no-untyped-call]
         )
 
-    def sign(self, data: bytes, *, location: str | None = None) -> bytes:
+    def sign(
+        self, data: bytes, *, location: str | None = None, field_name: str = SIGNATURE_FIELD
+    ) -> bytes:
         """Return ``data`` with an incremental update holding the signature."""
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
         from pyhanko.sign import fields, signers
 
         writer = IncrementalPdfFileWriter(io.BytesIO(data))
         metadata = signers.PdfSignatureMetadata(
-            field_name=SIGNATURE_FIELD,
+            field_name=field_name,
             subfilter=fields.SigSeedSubFilter.PADES,
             md_algorithm="sha256",
             reason="Issued by the registry; verify at the QR address",

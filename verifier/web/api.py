@@ -10,7 +10,7 @@ from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from verifier.runtime import current_runtime
 from verifier.verification import Outcome, Status, verify_numbers, verify_pdf, verify_token
-from verifier.web import openapi
+from verifier.web import guesses, openapi
 from verifier.web.errors import ApiError, error_body
 from verifier.web.lookup import (
     MAX_BATCH,
@@ -66,7 +66,12 @@ def verify_single() -> tuple[Response, int]:
         query = parse_query(args.get("number"), args.get("surname"), args.get("birth_date"))
     except BadQuery as exc:
         raise ApiError(exc.code, exc.status, exc.field) from None
+    guard = guesses.budget()
+    if guard.spent(query.number):
+        raise ApiError("rate_limited", 429, "number", retry_after=guard.retry_after(query.number))
     (outcome,) = verify_numbers(current_runtime().database.lookups, [query])
+    if outcome.status is Status.NOT_FOUND:
+        guard.charge(query.number)
     return answer(outcome)
 
 
@@ -90,12 +95,21 @@ def verify_batch() -> tuple[Response, int]:
             parsed.append(exc)
     good = [item for item in parsed if not isinstance(item, BadQuery)]
     outcomes = iter(verify_numbers(current_runtime().database.lookups, good) if good else [])
+    guard = guesses.budget()
     results: list[dict[str, Any]] = []
     for item in parsed:
         if isinstance(item, BadQuery):
             results.append(error_body(item.code, item.field))
-        else:
-            results.append(outcome_json(next(outcomes)))
+            continue
+        outcome = next(outcomes)
+        # In order: once this number's wrong guesses are spent, every later query
+        # for it is refused, matching or not (see guesses.py).
+        if guard.spent(item.number):
+            results.append(error_body("rate_limited", "number"))
+            continue
+        if outcome.status is Status.NOT_FOUND:
+            guard.charge(item.number)
+        results.append(outcome_json(outcome))
     unavailable = any(result.get("status") == Status.ERROR.value for result in results)
     response = jsonify(results=results)
     if unavailable:
@@ -126,7 +140,9 @@ def verify_pdf_route() -> tuple[Response, int]:
         ring = current_keyring()()
     except SQLAlchemyError:
         raise ApiError("unavailable", 503) from None
-    outcome = verify_pdf(current_runtime().database.lookups, data, ring)
+    runtime = current_runtime()
+    certificates = runtime.keystore.certificates.published(key.kid for key in ring)
+    outcome = verify_pdf(runtime.database.lookups, data, ring, certificates=certificates)
     return answer(outcome)
 
 

@@ -26,11 +26,14 @@ JSON_PREFIXES = ("/api/", "/.well-known/")
 class ApiError(Exception):
     """A request the API refuses; ``field`` names the offending input when there is one."""
 
-    def __init__(self, code: str, status: int, field: str | None = None) -> None:
+    def __init__(
+        self, code: str, status: int, field: str | None = None, *, retry_after: int | None = None
+    ) -> None:
         super().__init__(code)
         self.code = code
         self.status = status
         self.field = field
+        self.retry_after = retry_after
 
 
 def error_body(code: str, field: str | None = None) -> dict[str, Any]:
@@ -48,6 +51,8 @@ def _api_error(exc: ApiError) -> tuple[Response, int]:
     response = jsonify(error_body(exc.code, exc.field))
     if exc.status == 503:
         response.headers["Retry-After"] = "30"
+    elif exc.retry_after is not None:
+        response.headers["Retry-After"] = str(exc.retry_after)
     return response, exc.status
 
 

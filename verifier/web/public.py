@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from verifier.numbers import display_number
 from verifier.runtime import current_runtime
 from verifier.verification import DocumentView, Outcome, Status, verify_numbers, verify_token
+from verifier.web import guesses
 from verifier.web.i18n import LANGUAGE_NAMES, LANGUAGES, select_language
 from verifier.web.lookup import BadQuery, current_keyring, parse_query
 from verifier.web.messages import (
@@ -184,7 +185,12 @@ def verify() -> tuple[str, int]:
     except BadQuery as exc:
         errors = {exc.field or "number": ERROR_MESSAGES[exc.code]}
         return _page("public/index.html", exc.status, form=form, errors=errors)
+    guard = guesses.budget()
+    if guard.spent(query.number):  # see guesses.py: says nothing about the number
+        abort(429)
     (outcome,) = verify_numbers(current_runtime().database.lookups, [query])
+    if outcome.status is Status.NOT_FOUND:
+        guard.charge(query.number)
     return _answer(outcome, from_qr=False, form=form)
 
 

@@ -28,9 +28,10 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from verifier import events, staff
 from verifier.events import NewEvent
+from verifier.models import StaffUser
 from verifier.runtime import current_runtime
 from verifier.verification import Status
-from verifier.web import registrar_admin, registrar_documents, registrar_imports
+from verifier.web import guesses, registrar_admin, registrar_documents, registrar_imports
 from verifier.web.i18n import LANGUAGES
 from verifier.web.messages import DOCUMENT_TYPES, REVOCATION_REASONS, STATUS_WORDS
 from verifier.web.registrar_auth import (
@@ -165,13 +166,18 @@ def login() -> BaseResponse | tuple[str, int] | str:
         if attempt.user is not None:
             start_session(attempt.user)
     if attempt.user is None:
+        failures = guesses.login_failures()
+        address = email.strip().lower()
+        locked = attempt.refusal == staff.LOCKED or failures.spent(address)
+        if not locked:
+            failures.charge(address)
         current_app.logger.warning(
             "workspace log-in refused for %r from %s: %s", email, source_address(), attempt.refusal
         )
         return render_template(
             "registrar/login.html",
             email=email,
-            locked=attempt.refusal == staff.LOCKED,
+            locked=locked,
             refused=True,
         ), 401
     return redirect(_next_page())
@@ -180,7 +186,8 @@ def login() -> BaseResponse | tuple[str, int] | str:
 def _next_page() -> str:
     """Where ``?next=`` points, if it is a workspace page; never another site."""
     target = request.args.get("next", "")
-    if target.startswith("/registrar/") and not target.startswith("//") and "\\" not in target:
+    safe = target.isascii() and target.isprintable() and " " not in target  # no CR/LF
+    if safe and target.startswith("/registrar/") and "\\" not in target:
         return target
     return url_for("registrar.home")
 
@@ -189,6 +196,9 @@ def _next_page() -> str:
 def logout() -> BaseResponse:
     person = require_staff()
     with current_runtime().database.transaction() as db:
+        user = db.get(StaffUser, person.id)
+        if user is not None:
+            staff.end_sessions(user)  # every session of the account, not only this cookie
         events.append(
             db,
             [NewEvent(LOGOUT, person.email, {"email": person.email, "source": source_address()})],

@@ -284,18 +284,20 @@ def get_document(number: str) -> Response:
 
 @bp.post("/<number>/revoke")
 def revoke_document(number: str) -> Response:
-    body = _body()
-    reason = body.get("reason") if isinstance(body, dict) else None
-    if not isinstance(reason, str) or not reason.strip():
-        raise _Refusal(422, "reason_required", _("A reason is required to revoke."), field="reason")
-    # Optional (added with public reason codes): what the public sees; the reason
-    # stays the institution's internal note.
-    code = body.get("code", "other")
-    if not isinstance(code, str):
-        raise _Refusal(422, "invalid_reason", "code must be a string", field="code")
     runtime = current_runtime()
     with runtime.database.transaction() as session:
-        token = _token(session)
+        token = _token(session)  # who asks comes first: nothing is read for a stranger
+        body = _body()
+        reason = body.get("reason") if isinstance(body, dict) else None
+        if not isinstance(reason, str) or not reason.strip():
+            raise _Refusal(
+                422, "reason_required", _("A reason is required to revoke."), field="reason"
+            )
+        # Optional (added with public reason codes): what the public sees; the reason
+        # stays the institution's internal note.
+        code = body.get("code", "other")
+        if not isinstance(code, str):
+            raise _Refusal(422, "invalid_reason", "code must be a string", field="code")
         document = _own_document(session, token, number)
         try:
             registry.revoke(session, document.number, reason=reason, code=code, actor=_actor(token))

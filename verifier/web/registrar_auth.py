@@ -1,8 +1,10 @@
 """Who is working in the staff workspace, and what their role lets them do.
 
 The session cookie (signed, HttpOnly, SameSite=Lax, Secure over HTTPS) holds
-only the staff id and two timestamps; every request re-reads the account, so a
-disabled account or a changed role takes effect at once. A session ends after
+only the staff id, two timestamps and the account's session generation; every
+request re-reads the account, so a disabled account, a changed role or a bumped
+generation (logout, password change) takes effect at once, for every copy of
+the cookie. A session ends after
 30 idle minutes or 8 hours in all, whichever comes first.
 """
 
@@ -82,7 +84,7 @@ def start_session(user: StaffUser) -> None:
     language = session.get("lang")
     session.clear()
     now = int(time.time())
-    session["staff"] = {"id": user.id, "at": now, "seen": now}
+    session["staff"] = {"id": user.id, "at": now, "seen": now, "gen": user.session_generation}
     if language:
         session["lang"] = language
 
@@ -102,6 +104,7 @@ def load_staff() -> tuple[Staff | None, bool]:
     now = int(time.time())
     try:
         user_id, started, seen = int(data["id"]), int(data["at"]), int(data["seen"])
+        generation = int(data["gen"])
     except (KeyError, TypeError, ValueError):
         end_session()
         return None, True
@@ -110,7 +113,9 @@ def load_staff() -> tuple[Staff | None, bool]:
         return None, True
     with current_runtime().database.session() as db:
         user = db.get(StaffUser, user_id)
-        if user is None or user.disabled:
+        if user is None or user.disabled or user.session_generation != generation:
+            # Ended on the server (logout, password change, disabled): a copied
+            # cookie stops working too.
             end_session()
             return None, True
         staff = Staff(
@@ -120,7 +125,7 @@ def load_staff() -> tuple[Staff | None, bool]:
             institution_id=user.institution_id,
             institution_code=user.institution.code if user.institution else None,
         )
-    session["staff"] = {"id": user_id, "at": started, "seen": now}
+    session["staff"] = {"id": user_id, "at": started, "seen": now, "gen": generation}
     return staff, False
 
 

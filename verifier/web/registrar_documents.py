@@ -91,7 +91,10 @@ class Page:
 
 def page_number() -> int:
     raw = request.args.get("page", "1")
-    return max(1, min(int(raw), 1_000_000)) if raw.isdigit() else 1
+    # ASCII digits only: "²".isdigit() is True and int("²") raises.
+    if raw.isascii() and raw.isdigit() and len(raw) <= 7:
+        return max(1, int(raw))
+    return 1
 
 
 def date_argument(name: str, problems: dict[str, str]) -> dt.date | None:

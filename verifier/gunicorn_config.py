@@ -1,0 +1,45 @@
+"""gunicorn settings for ``verifier serve`` (``gunicorn -c python:verifier.gunicorn_config``).
+
+* The access log redacts personal data (``verifier.web.accesslog``).
+* Each worker loads the PDF sandbox's parser before its first request.
+* More than one worker with per-process rate-limit counters (``memory://``) is
+  refused at start: each worker would count alone, multiplying every limit
+  (the per-client budget, the log-in limit, the per-number guess budget).
+  Set ``VERIFIER_RATELIMIT_STORAGE_URL=redis://…`` or run one worker.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+logger_class = "verifier.web.accesslog.RedactingLogger"
+
+
+def shared_storage_needed(workers: int, storage_url: str, ratelimit: str) -> str | None:
+    """Why this combination may not start, or None."""
+    limits_on = ratelimit.strip().lower() not in {"off", ""}
+    if workers > 1 and limits_on and storage_url.startswith("memory://"):
+        return (
+            f"{workers} workers with VERIFIER_RATELIMIT_STORAGE_URL={storage_url} would each "
+            "count rate limits alone; set it to redis://… (shared) or run one worker"
+        )
+    return None
+
+
+def on_starting(server: Any) -> None:
+    problem = shared_storage_needed(
+        int(server.cfg.workers),
+        os.environ.get("VERIFIER_RATELIMIT_STORAGE_URL", "memory://"),
+        os.environ.get("VERIFIER_RATELIMIT", "60/minute"),
+    )
+    if problem:
+        raise SystemExit(f"verifier: {problem}")
+
+
+def post_worker_init(worker: Any) -> None:
+    # Load pyHanko once per worker before it takes requests, so the first upload's
+    # time budget is spent on the upload (verifier/pdf/sandbox.py).
+    from verifier.pdf.sandbox import warm_up
+
+    warm_up()
