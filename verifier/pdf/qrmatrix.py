@@ -4,8 +4,9 @@ Why hand-written: a diploma's QR code (a ~380-byte URL, version 13 at level M)
 takes about 20 ms with qrcode and 15 ms with segno, more than the rest of a
 diploma page; this module took 3.7 ms (all three measured when issue 14 was
 filed). Standing on its own it runs at the speed it had on qrcode's internals
-(same-run figures on a loaded machine, 380-byte URL: about 10-12 ms here
-against 48-81 ms for segno and 61 ms for qrcode, so still 4-6 times faster).
+(same runs, 380-byte URL, a 2-core machine under load average 6-10: 5.7-12 ms
+here against 7-16 ms for the previous version, 40-81 ms for segno and 55-61 ms
+for qrcode, so still about 4-5 times faster than either).
 Both libraries build and score all eight masked symbols cell by cell
 and divide polynomials object by object. Here the codewords come from integer
 arithmetic (the byte-mode segment as one big integer; Reed-Solomon remainders
