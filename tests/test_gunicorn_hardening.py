@@ -4,7 +4,6 @@ rate-limit storage, and public traffic does not lock staff out of the log-in."""
 from __future__ import annotations
 
 import subprocess
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -16,7 +15,7 @@ from flask.testing import FlaskClient
 from verifier import create_app
 from verifier.config import Settings
 
-from .web_fixtures import Server, free_port, server_env
+from .web_fixtures import Server, free_port, gunicorn_command, server_env
 
 
 @pytest.mark.slow
@@ -42,18 +41,7 @@ def test_several_workers_with_per_process_counters_are_refused(settings: Setting
     env = server_env(settings, VERIFIER_RATELIMIT="60/minute")
     env.pop("VERIFIER_RATELIMIT_STORAGE_URL", None)
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            "python:verifier.gunicorn_config",
-            "verifier.wsgi:app",
-            "--bind",
-            f"127.0.0.1:{free_port()}",
-            "--workers",
-            "2",
-        ],
+        gunicorn_command(free_port(), workers=2),
         env=env,
         capture_output=True,
         timeout=60,

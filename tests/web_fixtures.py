@@ -76,6 +76,22 @@ def server_env(settings: Settings, **extra: str) -> dict[str, str]:
     return env
 
 
+def gunicorn_command(port: int, workers: int) -> list[str]:
+    """The gunicorn command line ``verifier serve`` runs, less its logging options."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        "python:verifier.web.gunicorn_config",
+        "verifier.wsgi:app",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+    ]
+
+
 def start_gunicorn(
     settings: Settings, tmp_path: Path, *, workers: int = 2, env: Mapping[str, str] = {}
 ) -> Server:
@@ -84,16 +100,7 @@ def start_gunicorn(
     access_log = tmp_path / f"access-{port}.log"
     process = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            "python:verifier.gunicorn_config",
-            "verifier.wsgi:app",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
+            *gunicorn_command(port, workers),
             "--access-logfile",
             str(access_log),
             "--access-logformat",

@@ -562,18 +562,12 @@ def api_token_revoke(runtime: Runtime, token_id: int) -> None:
 )
 def serve(host: str, port: int, workers: int | None) -> None:
     """Serve the web application with gunicorn."""
-    if workers is None:
-        shared = not os.environ.get("VERIFIER_RATELIMIT_STORAGE_URL", "memory://").startswith(
-            "memory://"
-        )
-        workers = 2 if shared else 1
-    from verifier.gunicorn_config import shared_storage_needed
+    from verifier.web.gunicorn_config import shared_storage_needed
 
-    problem = shared_storage_needed(
-        workers,
-        os.environ.get("VERIFIER_RATELIMIT_STORAGE_URL", "memory://"),
-        os.environ.get("VERIFIER_RATELIMIT", "60/minute"),
-    )
+    settings = Settings.from_env()
+    if workers is None:
+        workers = 1 if shared_storage_needed(settings, 2) else 2
+    problem = shared_storage_needed(settings, workers)
     if problem:
         raise VerifierError(problem)
     args = [
@@ -581,7 +575,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
         "-m",
         "gunicorn",
         "-c",
-        "python:verifier.gunicorn_config",
+        "python:verifier.web.gunicorn_config",
         "verifier.wsgi:app",
         "--bind",
         f"{host}:{port}",

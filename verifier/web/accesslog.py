@@ -5,7 +5,7 @@ path ``/v/<token>`` (or ``/r/<token>``) holds the whole signed claim set: name,
 birth date, number. The access log keeps method, path, status, size, time and
 client address, with query strings replaced by ``?[redacted]``, token paths
 by ``/v/[token]`` and the Referer (which can carry either) dropped.
-Used by ``verifier serve`` through ``verifier/gunicorn_config.py``.
+Used by ``verifier serve`` through ``verifier/web/gunicorn_config.py``.
 """
 
 from __future__ import annotations

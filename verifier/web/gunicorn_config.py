@@ -1,4 +1,4 @@
-"""gunicorn settings for ``verifier serve`` (``gunicorn -c python:verifier.gunicorn_config``).
+"""gunicorn settings for ``verifier serve`` (``gunicorn -c python:verifier.web.gunicorn_config``).
 
 * The access log redacts personal data (``verifier.web.accesslog``).
 * Each worker loads the PDF sandbox's parser before its first request.
@@ -10,15 +10,17 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
+
+from verifier.config import Settings
 
 logger_class = "verifier.web.accesslog.RedactingLogger"
 
 
-def shared_storage_needed(workers: int, storage_url: str, ratelimit: str) -> str | None:
-    """Why this combination may not start, or None."""
-    limits_on = ratelimit.strip().lower() not in {"off", ""}
+def shared_storage_needed(settings: Settings, workers: int) -> str | None:
+    """Why ``workers`` workers may not start with these settings, or None."""
+    limits_on = settings.ratelimit.strip().lower() not in {"off", ""}
+    storage_url = settings.ratelimit_storage_url
     if workers > 1 and limits_on and storage_url.startswith("memory://"):
         return (
             f"{workers} workers with VERIFIER_RATELIMIT_STORAGE_URL={storage_url} would each "
@@ -28,11 +30,7 @@ def shared_storage_needed(workers: int, storage_url: str, ratelimit: str) -> str
 
 
 def on_starting(server: Any) -> None:
-    problem = shared_storage_needed(
-        int(server.cfg.workers),
-        os.environ.get("VERIFIER_RATELIMIT_STORAGE_URL", "memory://"),
-        os.environ.get("VERIFIER_RATELIMIT", "60/minute"),
-    )
+    problem = shared_storage_needed(Settings.from_env(), int(server.cfg.workers))
     if problem:
         raise SystemExit(f"verifier: {problem}")
 
