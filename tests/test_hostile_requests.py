@@ -35,7 +35,8 @@ def test_deeply_nested_json_is_400_on_the_token_route(client: FlaskClient) -> No
 def test_deeply_nested_json_is_400_on_the_registrar_api_before_authentication(
     client: FlaskClient,
 ) -> None:
-    assert post_json(client, "/api/v1/documents", DEEP) in {400, 401}
+    # 400, not 401: the body is refused as JSON before anyone is asked who they are.
+    assert post_json(client, "/api/v1/documents", DEEP) == 400
 
 
 def test_a_lone_surrogate_in_a_member_name_is_400(client: FlaskClient) -> None:
@@ -62,8 +63,8 @@ def test_cr_lf_in_next_after_log_in_redirects_home(client: FlaskClient, registra
             "code": registrar.code(),
         },
     )
-    assert reply.status_code in {302, 401}
-    assert "\n" not in reply.headers.get("Location", "")
+    assert reply.status_code == 302
+    assert reply.headers["Location"] == "/registrar/"
 
 
 def test_locked_reads_the_same_for_an_account_that_does_not_exist(
