@@ -1,5 +1,9 @@
-"""Fixtures: a fresh database per test (SQLite, and PostgreSQL when configured),
-a runtime with a signing key, the Flask app and client, and a CLI runner."""
+"""Fixtures every kind of test shares: a fresh database per test (SQLite, and
+PostgreSQL when configured), a runtime with a signing key, the Flask app and
+client, a CLI runner, the demo registry, a live gunicorn server and staff accounts.
+
+Helpers that are not fixtures live in ``tests/support/``.
+"""
 
 from __future__ import annotations
 
@@ -13,19 +17,23 @@ import pytest
 from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, make_url, select, text
 from sqlalchemy.orm import Session
 
-from verifier import create_app, keys, registry, schema
+from tests.support.servers import Server, start_gunicorn, stop
+from tests.support.values import BASE_URL, diploma_values, record
+from tests.support.workspace import Account, add_account, log_in
+from verifier import demo
 from verifier.cli import cli
 from verifier.config import Settings
-from verifier.records import Record, parse_record
+from verifier.db import schema
+from verifier.db.models import Document
+from verifier.documents import registry
 from verifier.runtime import Runtime
+from verifier.signing import keys
+from verifier.signing.tokens import qr_url
+from verifier.web.app import create_app
 
-# Fixtures of the public site and API live beside their tests.
-pytest_plugins = ["tests.web_fixtures", "tests.browser_fixtures"]
-
-BASE_URL = "https://verify.example.uz"
 PG_URL = os.environ.get("VERIFIER_TEST_DATABASE_URL")
 
 
@@ -96,64 +104,6 @@ def institution(runtime: Runtime) -> str:
     return "TATT"
 
 
-def diploma_values(**overrides: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "type": "diploma",
-        "number": "KT 2400001",
-        "surname": "Gʻulomov",
-        "given_name": "Abdulla",
-        "patronymic": "Rustam oʻgʻli",
-        "birth_date": "2003-04-17",
-        "institution": "TATT",
-        "program_code": "60610500",
-        "program_name": "Kompyuter injiniringi",
-        "qualification": "Kompyuter tizimlari texnigi",
-        "study_form": "kunduzgi",
-        "start_date": "2021-09-01",
-        "end_date": "2024-06-28",
-        "issue_date": "2024-07-05",
-        "honors": "false",
-    }
-    values.update(overrides)
-    return values
-
-
-def transcript_values(**overrides: Any) -> dict[str, Any]:
-    values = diploma_values(type="transcript", number="KTI 2400001", diploma_number="KT 2400001")
-    values.pop("honors")
-    values["courses"] = [
-        {"name": "Oliy matematika", "hours": 216, "grade": "4"},
-        {"name": "Dasturlash asoslari", "hours": 288, "grade": "5"},
-    ]
-    values.update(overrides)
-    return values
-
-
-def certificate_values(**overrides: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "type": "certificate",
-        "number": "MO 2500001",
-        "surname": "Karimova",
-        "given_name": "Zulfiya",
-        "patronymic": "Anvar qizi",
-        "birth_date": "1985-02-14",
-        "institution": "TATT",
-        "course_name": "Raqamli pedagogik texnologiyalar",
-        "hours": "144",
-        "start_date": "2025-02-03",
-        "end_date": "2025-02-28",
-        "issue_date": "2025-03-03",
-    }
-    values.update(overrides)
-    return values
-
-
-def record(values: dict[str, Any]) -> Record:
-    parsed = parse_record(values, 1)
-    assert isinstance(parsed, Record), parsed
-    return parsed
-
-
 @pytest.fixture
 def issue(runtime: Runtime, institution: str) -> Callable[..., str]:
     """Issue one document from import values; returns its canonical number."""
@@ -189,3 +139,77 @@ def run(runtime: Runtime) -> Callable[..., Result]:
         return runner.invoke(cli, list(args), obj=runtime, input=input, catch_exceptions=False)
 
     return _run
+
+
+@pytest.fixture
+def demo_data(runtime: Runtime) -> None:
+    """The sample registry of ``verifier demo``: every status has a document."""
+    with runtime.database.transaction() as session:
+        signer = keys.load_signer(session, runtime.keystore)
+        demo.load(session, signer, actor="test")
+
+
+@pytest.fixture
+def token_of(runtime: Runtime) -> Callable[[str], str]:
+    """The signed token printed in a document's QR code."""
+
+    def _token(number: str) -> str:
+        with runtime.database.session() as session:
+            token = session.scalar(select(Document.token).where(Document.number == number))
+        assert token is not None, number
+        return token
+
+    return _token
+
+
+@pytest.fixture
+def qr_of(runtime: Runtime, token_of: Callable[[str], str]) -> Callable[[str], str]:
+    """The exact QR content of a document: ``{BASE_URL}/v/{token}``."""
+    return lambda number: qr_url(runtime.settings.base_url, token_of(number))
+
+
+@pytest.fixture
+def live_server(runtime: Runtime, demo_data: None, tmp_path: Path) -> Iterator[Server]:
+    """The demo registry served by real gunicorn workers, rate limits off."""
+    server = start_gunicorn(runtime.settings, tmp_path)
+    yield server
+    stop(server)
+
+
+@pytest.fixture
+def other_institution(runtime: Runtime, institution: str) -> str:
+    with runtime.database.transaction() as session:
+        registry.add_institution(session, "SAMT", name_uz="Samarqand texnikumi", actor="test")
+    return "SAMT"
+
+
+@pytest.fixture
+def registrar(runtime: Runtime, institution: str) -> Account:
+    return add_account(runtime, "registrar@tatt.uz", "registrar", institution)
+
+
+@pytest.fixture
+def other_registrar(runtime: Runtime, other_institution: str) -> Account:
+    return add_account(runtime, "registrar@samt.uz", "registrar", other_institution)
+
+
+@pytest.fixture
+def admin(runtime: Runtime) -> Account:
+    return add_account(runtime, "admin@edu.uz", "admin")
+
+
+@pytest.fixture
+def auditor(runtime: Runtime) -> Account:
+    return add_account(runtime, "auditor@edu.uz", "auditor")
+
+
+@pytest.fixture
+def signed_in(client: FlaskClient) -> Callable[[Account], FlaskClient]:
+    """A client signed in as the given account."""
+
+    def _sign_in(account: Account) -> FlaskClient:
+        response = log_in(client, account)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return _sign_in

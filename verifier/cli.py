@@ -15,16 +15,21 @@ import click
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from verifier import api_tokens, credentials, demo, importer, keys, registry, schema, staff
-from verifier import audit as audit_log
+from verifier import demo
+from verifier.audit import replay as audit_log
 from verifier.config import Settings
+from verifier.db import schema
+from verifier.db.models import RevocationCode
+from verifier.documents import registry
+from verifier.documents.numbers import normalise_number
 from verifier.errors import ImportRejected, VerifierError
-from verifier.keys import KeyRing
-from verifier.models import RevocationCode
-from verifier.numbers import normalise_number
-from verifier.qr import qr_png
+from verifier.imports import files
+from verifier.printing.qr import qr_png
 from verifier.runtime import Runtime
-from verifier.verification import (
+from verifier.signing import keys, tokens
+from verifier.signing.keys import KeyRing
+from verifier.staff import accounts, api_tokens
+from verifier.verification.service import (
     Outcome,
     describe,
     verify_pdf,
@@ -138,7 +143,7 @@ class _ProgressLine:
 
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--chunk-size", default=importer.CHUNK_SIZE, show_default=True, hidden=True)
+@click.option("--chunk-size", default=files.CHUNK_SIZE, show_default=True, hidden=True)
 @click.option(
     "--processes",
     type=click.IntRange(min=1),
@@ -148,7 +153,7 @@ class _ProgressLine:
 def issue(runtime: Runtime, file: Path, chunk_size: int, processes: int | None) -> None:
     """Issue every record in a .csv or .jsonl FILE (all or nothing if any row is invalid)."""
     progress = _ProgressLine() if sys.stderr.isatty() else None
-    summary = importer.issue_file(
+    summary = files.issue_file(
         runtime.database,
         runtime.keystore,
         file,
@@ -236,7 +241,7 @@ def qr(runtime: Runtime, number: str, png: Path | None) -> None:
     """Print a document's QR URL (the exact QR content)."""
     with runtime.database.session() as session:
         document = registry.get_document(session, number)
-        url = credentials.qr_url(runtime.settings.base_url, document.token)
+        url = tokens.qr_url(runtime.settings.base_url, document.token)
     if png:
         png.write_bytes(qr_png(url))
     click.echo(url)
@@ -268,11 +273,11 @@ def pdf(
     jobs: int | None,
 ) -> None:
     """Print a document as a signed PDF, or a whole class with --all."""
-    from verifier.pdf import batch, blank
-    from verifier.pdf.data import print_data
-    from verifier.pdf.fonts import check_fonts
-    from verifier.pdf.labels import UZ_EN, UZ_RU_EN
-    from verifier.pdf.render import load_pdf_signer, render_signed
+    from verifier.printing import batch, blank
+    from verifier.printing.data import print_data
+    from verifier.printing.fonts import check_fonts
+    from verifier.printing.labels import UZ_EN, UZ_RU_EN
+    from verifier.printing.render import load_pdf_signer, render_signed
 
     check_fonts()  # before any database work: a missing font is a broken install
     languages = UZ_RU_EN if russian else UZ_EN
@@ -482,7 +487,7 @@ def user_add(runtime: Runtime, email: str, role: str, institution: str | None) -
         "Password", hide_input=True, confirmation_prompt=True, err=True
     )
     with runtime.database.transaction() as session:
-        enrolment = staff.add_user(
+        enrolment = accounts.add_user(
             session, email, role=role, password=password, institution=institution, actor=_actor()
         )
     click.echo(f"added {enrolment.role.value} {enrolment.email}")
@@ -491,10 +496,10 @@ def user_add(runtime: Runtime, email: str, role: str, institution: str | None) -
 
 
 def _staff_user(session: Any, email: str) -> Any:
-    from verifier.models import StaffUser
+    from verifier.db.models import StaffUser
 
     found = session.scalars(
-        select(StaffUser).where(StaffUser.email == staff.normalise_email(email))
+        select(StaffUser).where(StaffUser.email == accounts.normalise_email(email))
     ).first()
     if found is None:
         raise VerifierError(f"no staff account {email}")
@@ -510,7 +515,7 @@ def user_password(runtime: Runtime, email: str) -> None:
         "Password", hide_input=True, confirmation_prompt=True, err=True
     )
     with runtime.database.transaction() as session:
-        staff.change_password(session, _staff_user(session, email), password, actor=_actor())
+        accounts.change_password(session, _staff_user(session, email), password, actor=_actor())
     click.echo(f"password changed for {email}; its sessions are ended")
 
 
@@ -520,7 +525,7 @@ def user_password(runtime: Runtime, email: str) -> None:
 def user_disable(runtime: Runtime, email: str) -> None:
     """Disable an account; every session of it ends at once."""
     with runtime.database.transaction() as session:
-        staff.set_disabled(session, _staff_user(session, email), True, actor=_actor())
+        accounts.set_disabled(session, _staff_user(session, email), True, actor=_actor())
     click.echo(f"disabled {email}; its sessions are ended")
 
 
@@ -576,7 +581,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
         "gunicorn",
         "-c",
         "python:verifier.web.gunicorn_config",
-        "verifier.wsgi:app",
+        "verifier.web.wsgi:app",
         "--bind",
         f"{host}:{port}",
         "--workers",

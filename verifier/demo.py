@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from verifier import registry
-from verifier.keys import Signer
-from verifier.models import Institution
-from verifier.records import Record, parse_record
+from verifier.db.models import Institution
+from verifier.documents import registry
+from verifier.documents.records import Record, parse_record
+from verifier.signing.keys import Signer
 
 COLLEGE = "TATT"
 INSTITUTE = "AVLONIY"

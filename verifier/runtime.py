@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from flask import current_app
-
 from verifier.config import Settings
 from verifier.db import Database
-from verifier.keys import KeyStore
+from verifier.signing.keys import KeyStore
 
 
 class Runtime:
@@ -22,8 +20,3 @@ class Runtime:
     @cached_property
     def keystore(self) -> KeyStore:
         return KeyStore(self.settings.keys_dir, self.settings.key_passphrase)
-
-
-def current_runtime() -> Runtime:
-    runtime: Runtime = current_app.extensions["verifier"]
-    return runtime

@@ -35,11 +35,14 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, func, make_url, select, text  # noqa: E402
 
-from tests.files import generated_rows, write_csv  # noqa: E402
-from verifier import importer, keys, registry, schema  # noqa: E402
+from tests.support.files import generated_rows, write_csv  # noqa: E402
 from verifier.config import Settings  # noqa: E402
-from verifier.models import Document, Institution  # noqa: E402
+from verifier.db import schema  # noqa: E402
+from verifier.db.models import Document, Institution  # noqa: E402
+from verifier.documents import registry  # noqa: E402
+from verifier.imports import files  # noqa: E402
 from verifier.runtime import Runtime  # noqa: E402
+from verifier.signing import keys  # noqa: E402
 
 BASE_URL = "https://diplom.example.uz"
 SURNAMES = ["Gʻulomov", "Yoʻldoshev", "Qodirov", "Ҳолматов", "Ergashev", "Oʻrinboyev", "Rahimov"]
@@ -67,9 +70,7 @@ def prepare_registry(settings: Settings, rows: int, work: Path) -> Runtime:
     if have < rows:
         print(f"issuing {rows - have} documents into the registry (once)...", flush=True)
         path = write_csv(work / "rows.csv", generated_rows(rows - have, start=have + 1))
-        importer.issue_file(
-            runtime.database, runtime.keystore, path, base_url=BASE_URL, actor="bench"
-        )
+        files.issue_file(runtime.database, runtime.keystore, path, base_url=BASE_URL, actor="bench")
     return runtime
 
 
@@ -269,7 +270,7 @@ def main() -> None:
                 {"BENCH_BASELINE_DB": baseline_target},
                 ROOT / "scripts" / "bench",
             ) as base_url,
-            gunicorn("verifier.wsgi:app", service_env) as url,
+            gunicorn("verifier.web.wsgi:app", service_env) as url,
         ):
             wrk(base_url, baseline_lua, 2, args.connections)  # warm-up
             wrk(url, verify_lua, 2, args.connections)

@@ -1,7 +1,7 @@
 """Benchmark: `verifier issue` of N generated documents into a fresh SQLite registry.
 
 Baseline, measured in the same run on the same rows, before and after the
-import (the mean is the reference): raw Ed25519 signing of the same claim
+import (the mean is the reference): raw Ed25519 signing of the same claim  # noqa: E402
 payloads plus one raw sqlite3 ``executemany`` of the same columns, in one
 process. The import runs as ``verifier issue`` does, on one process per CPU.
 Peak memory (ru_maxrss) of an import of N rows is compared with one of N/10.
@@ -25,12 +25,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.files import generated_rows, write_csv  # noqa: E402
-from verifier import credentials, importer, keys, registry, schema  # noqa: E402
+from tests.support.files import generated_rows, write_csv  # noqa: E402
 from verifier.config import Settings  # noqa: E402
-from verifier.keys import KeyRing  # noqa: E402
-from verifier.records import Record, parse_record  # noqa: E402
+from verifier.db import schema  # noqa: E402
+from verifier.documents import registry  # noqa: E402
+from verifier.documents.records import Record, parse_record  # noqa: E402
+from verifier.imports import files  # noqa: E402
 from verifier.runtime import Runtime  # noqa: E402
+from verifier.signing import keys  # noqa: E402
+from verifier.signing.keys import KeyRing  # noqa: E402
 
 BASE_URL = "https://diplom.example.uz"
 
@@ -54,7 +57,7 @@ def child_import(csv_path: Path, directory: Path) -> None:
         keys.ensure_key(session, runtime.keystore, actor="bench")
         registry.add_institution(session, "TATT", name_uz="Toshkent texnikumi", actor="bench")
     started = time.perf_counter()
-    summary = importer.issue_file(  # as `verifier issue` does: one process per CPU
+    summary = files.issue_file(  # as `verifier issue` does: one process per CPU
         runtime.database,
         runtime.keystore,
         csv_path,
@@ -80,7 +83,7 @@ def run_child(csv_path: Path, directory: Path) -> dict[str, float]:
 
 def records_of(csv_path: Path) -> list[Record]:
     with csv_path.open("rb") as handle:
-        parsed = [p for _, p in importer.read_rows(handle, "csv")]
+        parsed = [p for _, p in files.read_rows(handle, "csv")]
     return [p for p in parsed if isinstance(p, Record)]
 
 
@@ -134,7 +137,7 @@ def baseline(records: list[Record], directory: Path) -> float:
 
 
 def bench_verify(directory: Path, count: int = 20_000) -> tuple[float, float]:
-    """(raw verifies per second, credentials.verify per second) on the same tokens."""
+    """(raw verifies per second, tokens.verify per second) on the same tokens."""
     runtime = runtime_in(directory)
     with runtime.database.session() as session:
         ring = KeyRing.from_registry(session)
@@ -144,7 +147,7 @@ def bench_verify(directory: Path, count: int = 20_000) -> tuple[float, float]:
     for index, values in enumerate(rows, start=1):
         record = parse_record(values, index)
         assert isinstance(record, Record)
-        tokens.append(credentials.sign(record.claims, signer))
+        tokens.append(tokens.sign(record.claims, signer))
     public = ring.get(signer.kid).key
     split = [t.rsplit(".", 1) for t in tokens]
     decoded = [(head.encode(), keys.b64url_decode(sig)) for head, sig in split]
@@ -154,7 +157,7 @@ def bench_verify(directory: Path, count: int = 20_000) -> tuple[float, float]:
     raw = count / (time.perf_counter() - started)
     started = time.perf_counter()
     for token in tokens:
-        credentials.verify(token, ring)
+        tokens.verify(token, ring)
     ours = count / (time.perf_counter() - started)
     return raw, ours
 
@@ -199,7 +202,7 @@ def main() -> None:
         )
         raw, ours = bench_verify(work / "large")
         print(
-            f"token verify: raw Ed25519 {raw:,.0f}/s, credentials.verify {ours:,.0f}/s"
+            f"token verify: raw Ed25519 {raw:,.0f}/s, tokens.verify {ours:,.0f}/s"
             f" = {ours / raw:.0%} (goal >= 60%)"
         )
 

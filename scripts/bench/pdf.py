@@ -27,14 +27,17 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey 
 from reportlab.lib.pagesizes import A4, landscape  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
-from verifier.credentials import Claims, qr_url, sign  # noqa: E402
-from verifier.keys import KeyStore  # noqa: E402
-from verifier.models import DocumentType  # noqa: E402
-from verifier.pdf import batch, labels  # noqa: E402
-from verifier.pdf.data import PrintData, display_date, display_number  # noqa: E402
-from verifier.pdf.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD, register_fonts  # noqa: E402
-from verifier.pdf.render import render_signed, render_unsigned  # noqa: E402
-from verifier.pdf.signing import DocumentCertificates  # noqa: E402
+from verifier.db.models import DocumentType  # noqa: E402
+from verifier.printing import (  # noqa: E402
+    batch,
+    labels,
+)
+from verifier.printing.data import PrintData, display_date, display_number  # noqa: E402
+from verifier.printing.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD, register_fonts  # noqa: E402
+from verifier.printing.pades import DocumentCertificates  # noqa: E402
+from verifier.printing.render import render_signed, render_unsigned  # noqa: E402
+from verifier.signing.keys import KeyStore  # noqa: E402
+from verifier.signing.tokens import Claims, qr_url, sign  # noqa: E402
 
 BASE_URL = "https://diplom.example.uz"
 SURNAMES = ["Gʻulomov", "Karimova", "Oʻrinboyev", "Toshmatov", "Yoʻldosheva", "Qodirov"]

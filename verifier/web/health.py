@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from verifier.errors import DatabaseUnavailable
-from verifier.runtime import current_runtime
+from verifier.web.context import current_runtime
 
 bp = Blueprint("health", __name__)
 

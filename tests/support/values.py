@@ -1,0 +1,67 @@
+"""Import values of a valid diploma, supplement and certificate, and the test base URL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from verifier.documents.records import Record, parse_record
+
+BASE_URL = "https://verify.example.uz"
+
+
+def diploma_values(**overrides: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "type": "diploma",
+        "number": "KT 2400001",
+        "surname": "Gʻulomov",
+        "given_name": "Abdulla",
+        "patronymic": "Rustam oʻgʻli",
+        "birth_date": "2003-04-17",
+        "institution": "TATT",
+        "program_code": "60610500",
+        "program_name": "Kompyuter injiniringi",
+        "qualification": "Kompyuter tizimlari texnigi",
+        "study_form": "kunduzgi",
+        "start_date": "2021-09-01",
+        "end_date": "2024-06-28",
+        "issue_date": "2024-07-05",
+        "honors": "false",
+    }
+    values.update(overrides)
+    return values
+
+
+def transcript_values(**overrides: Any) -> dict[str, Any]:
+    values = diploma_values(type="transcript", number="KTI 2400001", diploma_number="KT 2400001")
+    values.pop("honors")
+    values["courses"] = [
+        {"name": "Oliy matematika", "hours": 216, "grade": "4"},
+        {"name": "Dasturlash asoslari", "hours": 288, "grade": "5"},
+    ]
+    values.update(overrides)
+    return values
+
+
+def certificate_values(**overrides: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "type": "certificate",
+        "number": "MO 2500001",
+        "surname": "Karimova",
+        "given_name": "Zulfiya",
+        "patronymic": "Anvar qizi",
+        "birth_date": "1985-02-14",
+        "institution": "TATT",
+        "course_name": "Raqamli pedagogik texnologiyalar",
+        "hours": "144",
+        "start_date": "2025-02-03",
+        "end_date": "2025-02-28",
+        "issue_date": "2025-03-03",
+    }
+    values.update(overrides)
+    return values
+
+
+def record(values: dict[str, Any]) -> Record:
+    parsed = parse_record(values, 1)
+    assert isinstance(parsed, Record), parsed
+    return parsed

@@ -1,0 +1,1 @@
+"""Documents: the one record shape, numbers, holder names, issue/revoke/reissue."""

@@ -1,0 +1,390 @@
+"""Validated import records: one row of a CSV/JSONL file or one API document.
+
+``parse_record`` turns untrusted field values into a :class:`Record` or a list
+of :class:`RowError` naming each bad field; a ``Record`` therefore always holds
+clean, normalised values and cannot be built half-valid by the importer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import operator
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, replace
+from functools import cached_property
+from typing import Any, TypeVar
+
+from verifier.db.models import DocumentType
+from verifier.documents.names import name_key, normalise_name
+from verifier.documents.numbers import normalise_number
+from verifier.errors import MalformedNumber, RowError
+from verifier.signing.tokens import Claims, grades_digest
+
+FIELDS = (
+    "type", "number", "surname", "given_name", "patronymic", "birth_date", "institution",
+    "program_code", "program_name", "qualification", "study_form", "start_date", "end_date",
+    "issue_date", "honors", "diploma_number", "courses", "course_name", "hours",
+)  # fmt: skip
+# Columns every CSV must have; type-specific ones may be absent when no row needs them.
+REQUIRED_COLUMNS = (
+    "type",
+    "number",
+    "surname",
+    "given_name",
+    "birth_date",
+    "institution",
+    "issue_date",
+)
+_ALWAYS = {"type", "number", "surname", "given_name", "birth_date", "institution", "issue_date"}
+REQUIRED_BY_TYPE: dict[DocumentType, frozenset[str]] = {
+    DocumentType.DIPLOMA: frozenset(
+        _ALWAYS
+        | {"program_code", "program_name", "qualification", "study_form", "start_date", "end_date"}
+    ),
+    DocumentType.TRANSCRIPT: frozenset(
+        _ALWAYS
+        | {"program_code", "program_name", "qualification", "study_form", "start_date", "end_date"}
+        | {"diploma_number", "courses"}
+    ),
+    DocumentType.CERTIFICATE: frozenset(
+        _ALWAYS | {"course_name", "hours", "start_date", "end_date"}
+    ),
+}
+# Per-row constants, worked out once.
+_FIELD_SET = frozenset(FIELDS)
+_TYPES = {kind.value: kind for kind in DocumentType}
+_REQUIRED_IN_ORDER = {kind: sorted(names - {"type"}) for kind, names in REQUIRED_BY_TYPE.items()}
+ONLY_FOR = {
+    "diploma_number": DocumentType.TRANSCRIPT,
+    "courses": DocumentType.TRANSCRIPT,
+    "course_name": DocumentType.CERTIFICATE,
+    "hours": DocumentType.CERTIFICATE,
+}
+MAX_COURSES = 200
+EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
+_INSTITUTION_CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,15}")
+_PROGRAM_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z.\-]{0,31}")
+T = TypeVar("T")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TRUE = {"1", "true", "yes", "ha", "да"}
+_FALSE = {"", "0", "false", "no", "yoʻq", "нет"}
+
+
+@dataclass(frozen=True)
+class Course:
+    name: str
+    hours: int
+    grade: str
+
+
+@dataclass(frozen=True)
+class Record:
+    type: DocumentType
+    number: str
+    surname: str
+    given_name: str
+    patronymic: str | None
+    birth_date: dt.date
+    institution: str
+    program_code: str | None
+    program_name: str | None
+    qualification: str | None
+    study_form: str | None
+    start_date: dt.date | None
+    end_date: dt.date | None
+    issue_date: dt.date
+    honors: bool
+    diploma_number: str | None
+    courses: tuple[Course, ...]
+    course_name: str | None
+    hours: int | None
+
+    @cached_property
+    def holder_identity(self) -> str:
+        """One person, however their name is spelt: folded names plus birth date."""
+        return "|".join(
+            (name_key(self.surname), name_key(self.given_name),
+             name_key(self.patronymic or ""), self.birth_date.isoformat())
+        )  # fmt: skip
+
+    @cached_property
+    def digest(self) -> str:
+        """SHA-256 of the normalised record: equal digests mean the same document."""
+        # Unit and record separators cannot occur in values: text with control
+        # characters is rejected, so this joining is unambiguous.
+        parts = ["" if value is None else str(value) for value in _record_values(self)]
+        parts[_COURSES_AT] = "\x1e".join(
+            f"{c.name}\x1d{c.hours}\x1d{c.grade}" for c in self.courses
+        )
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+    @cached_property
+    def claims(self) -> Claims:
+        """What the document's token signs."""
+        diploma = self.type is DocumentType.DIPLOMA
+        return Claims(
+            type=self.type,
+            number=self.number,
+            surname=self.surname,
+            given_name=self.given_name,
+            patronymic=self.patronymic,
+            birth_date=self.birth_date,
+            institution=self.institution,
+            issue_date=self.issue_date,
+            # A transcript names its diploma (dn), whose token carries the programme
+            # and qualification; leaving them out keeps it inside the QR budget.
+            program_code=self.program_code if diploma else None,
+            qualification=self.qualification if diploma else None,
+            diploma_number=self.diploma_number,
+            grades_digest=(
+                grades_digest([(c.name, c.hours, c.grade) for c in self.courses])
+                if self.type is DocumentType.TRANSCRIPT
+                else None
+            ),
+            course_name=self.course_name,
+            hours=self.hours,
+        )
+
+    @property
+    def payload_size(self) -> int:
+        """Bytes of the token's claim set, on which the QR budget is measured."""
+        return len(self.claims.to_json())
+
+    def renumbered(self, number: str, issue_date: dt.date) -> Record:
+        return replace(self, number=number, issue_date=issue_date)
+
+
+_RECORD_FIELDS = tuple(f.name for f in fields(Record))
+_record_values = operator.attrgetter(*_RECORD_FIELDS)
+_COURSES_AT = _RECORD_FIELDS.index("courses")
+
+
+@dataclass(frozen=True)
+class _Problem:
+    message: str
+
+
+# Pure per-value converters, cached: an import repeats the same programme names,
+# qualifications, patronymics and dates thousands of times, and every row is
+# parsed twice (validation pass, then issuing pass).
+@functools.lru_cache(maxsize=16_384)
+def _clean_text(value: str, limit: int) -> str | _Problem:
+    value = " ".join(unicodedata.normalize("NFC", value).split())
+    if len(value) > limit:
+        return _Problem(f"is too long ({len(value)} characters, at most {limit})")
+    if any(unicodedata.category(c) in {"Cc", "Cf", "Co", "Cs"} for c in value):
+        return _Problem("contains control or invisible characters")
+    return value
+
+
+@functools.lru_cache(maxsize=65_536)
+def _clean_name(value: str) -> str | _Problem:
+    try:
+        return normalise_name(value)
+    except ValueError as exc:
+        return _Problem(str(exc))
+
+
+def _clean_number(value: str) -> str | _Problem:
+    try:
+        return normalise_number(value)
+    except MalformedNumber as exc:
+        return _Problem(str(exc))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _clean_date(value: str) -> dt.date | _Problem:
+    if _DATE.fullmatch(value) is None:
+        return _Problem(f"must be a date as YYYY-MM-DD, got {value!r}")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return _Problem(f"{value} is not a real date")
+
+
+class _Row:
+    """Collects errors for one row while converting its fields."""
+
+    def __init__(self, row: int, values: Mapping[str, Any]) -> None:
+        self.row = row
+        self.values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+        self.errors: list[RowError] = []
+        # The value of a field, None when absent; read some 35 times a row.
+        self.raw: Callable[[str], Any] = self.values.get
+
+    def error(self, field: str, message: str) -> None:
+        self.errors.append(RowError(self.row, field, message))
+
+    def present(self, field: str) -> bool:
+        return self.values.get(field) not in (None, "", [])
+
+    def _convert(
+        self, field: str, convert: Callable[..., T | _Problem], wrong_type: str, *args: Any
+    ) -> T | None:
+        value = self.raw(field)
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str):
+            self.error(field, wrong_type)
+            return None
+        result = convert(value, *args)
+        if isinstance(result, _Problem):
+            self.error(field, result.message)
+            return None
+        return result
+
+    def text(self, field: str, limit: int = 300) -> str | None:
+        return self._convert(field, _clean_text, "must be text", limit)
+
+    def name(self, field: str) -> str | None:
+        return self._convert(field, _clean_name, "must be text")
+
+    def number(self, field: str) -> str | None:
+        return self._convert(field, _clean_number, "must be text such as KT 1234567")
+
+    def date(self, field: str) -> dt.date | None:
+        return self._convert(field, _clean_date, "must be a date as YYYY-MM-DD")
+
+    def integer(self, field: str, low: int, high: int) -> int | None:
+        value = self.raw(field)
+        if value in (None, ""):
+            return None
+        if isinstance(value, str) and re.fullmatch(r"\d{1,6}", value):
+            value = int(value)
+        if type(value) is not int or not low <= value <= high:
+            self.error(field, f"must be a whole number from {low} to {high}")
+            return None
+        return value
+
+    def boolean(self, field: str) -> bool:
+        value = self.raw(field)
+        if value is None or isinstance(value, bool):
+            return bool(value)
+        if isinstance(value, str) and value.lower() in _TRUE | _FALSE:
+            return value.lower() in _TRUE
+        self.error(field, "must be true or false (or empty)")
+        return False
+
+    def courses(self, field: str) -> tuple[Course, ...]:
+        value = self.raw(field)
+        if value in (None, "", []):
+            return ()
+        if isinstance(value, str):  # a CSV cell holds the same list as JSON text
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError:
+                self.error(
+                    field, 'must be a JSON list like [{"name": ..., "hours": 72, "grade": "5"}]'
+                )
+                return ()
+        if not isinstance(value, list) or len(value) > MAX_COURSES:
+            self.error(field, f"must be a list of at most {MAX_COURSES} courses")
+            return ()
+        courses = []
+        for index, item in enumerate(value, start=1):
+            where = f"{field}[{index}]"
+            if not isinstance(item, dict) or set(item) != {"name", "hours", "grade"}:
+                self.error(where, "must be an object with exactly name, hours and grade")
+                continue
+            sub = _Row(self.row, item)
+            name = sub.text("name")
+            hours = sub.integer("hours", 1, 2000)
+            grade = sub.text("grade", limit=16)
+            for problem in sub.errors:
+                self.error(f"{where}.{problem.field}", problem.message)
+            if name is None or hours is None or grade is None:
+                if not sub.errors:
+                    self.error(where, "name, hours and grade are all required")
+                continue
+            courses.append(Course(name, hours, grade))
+        return tuple(courses)
+
+
+def parse_record(
+    values: Mapping[str, Any], row: int, *, today: dt.date | None = None
+) -> Record | list[RowError]:
+    """Validate one row; return the record, or every problem found in it."""
+    today = today or dt.date.today()
+    r = _Row(row, values)
+    unknown = sorted(set(values) - _FIELD_SET)
+    for field in unknown:
+        r.error(field, "unknown field")
+    kind: DocumentType | None = None
+    raw_type = r.raw("type")
+    if raw_type in (None, ""):
+        r.error("type", "is required (diploma, transcript or certificate)")
+    elif not isinstance(raw_type, str) or raw_type.lower() not in _TYPES:
+        r.error("type", f"must be diploma, transcript or certificate, got {raw_type!r}")
+    else:
+        kind = _TYPES[raw_type.lower()]
+    if kind is not None:
+        for field in _REQUIRED_IN_ORDER[kind]:
+            if not r.present(field):
+                r.error(field, f"is required for a {kind.value}")
+        for field, owner in ONLY_FOR.items():
+            if owner is not kind and r.present(field):
+                r.error(field, f"is only for a {owner.value}")
+
+    institution = r.raw("institution")
+    if institution not in (None, "") and (
+        not isinstance(institution, str) or _INSTITUTION_CODE.fullmatch(institution.upper()) is None
+    ):
+        r.error("institution", "must be an institution code of letters, digits, - or _")
+        institution = None
+    program_code = r.raw("program_code")
+    if program_code not in (None, "") and (
+        not isinstance(program_code, str) or _PROGRAM_CODE.fullmatch(program_code) is None
+    ):
+        r.error("program_code", "must be letters, digits, dots or dashes (at most 32)")
+        program_code = None
+
+    record_values = {
+        "number": r.number("number"),
+        "surname": r.name("surname"),
+        "given_name": r.name("given_name"),
+        "patronymic": r.name("patronymic"),
+        "birth_date": r.date("birth_date"),
+        "program_name": r.text("program_name"),
+        "qualification": r.text("qualification"),
+        "study_form": r.text("study_form", limit=40),
+        "start_date": r.date("start_date"),
+        "end_date": r.date("end_date"),
+        "issue_date": r.date("issue_date"),
+        "honors": r.boolean("honors"),
+        "diploma_number": r.number("diploma_number"),
+        "courses": r.courses("courses"),
+        "course_name": r.text("course_name"),
+        "hours": r.integer("hours", 1, 10_000),
+    }
+    _check_dates(r, record_values, today)
+    if r.errors or kind is None:
+        return r.errors
+    return Record(
+        type=kind,
+        institution=str(institution).upper(),
+        program_code=program_code or None,
+        **record_values,  # type: ignore[arg-type]
+    )
+
+
+def _check_dates(r: _Row, values: dict[str, Any], today: dt.date) -> None:
+    birth, start, end, issued = (
+        values["birth_date"], values["start_date"], values["end_date"], values["issue_date"]
+    )  # fmt: skip
+    if birth and not EARLIEST_BIRTH_DATE <= birth < today:
+        r.error("birth_date", f"{birth} is not a plausible birth date")
+    if issued and issued > today:
+        r.error("issue_date", f"{issued} is in the future")
+    if start and end and start > end:
+        r.error("end_date", f"{end} is before start_date {start}")
+    if end and issued and end > issued:
+        r.error("issue_date", f"{issued} is before end_date {end}")
+    if birth and start and start <= birth:
+        r.error("start_date", f"{start} is not after birth_date {birth}")
+    if birth and issued and issued <= birth:
+        r.error("issue_date", f"{issued} is not after birth_date {birth}")

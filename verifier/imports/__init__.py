@@ -1,0 +1,1 @@
+"""Imports: CSV/JSONL files, screening, the worker pipeline, background jobs."""

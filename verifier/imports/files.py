@@ -1,0 +1,305 @@
+"""Stream a CSV or JSONL file of records into the registry.
+
+Two passes over the file, never holding it in memory: the first validates
+every row (and checks each against the registry) and issues nothing if any row
+is wrong; the second issues in chunks, each chunk its own transaction. Because
+issuing skips numbers already issued with identical content, an interrupted
+import (even ``kill -9``) is finished by running the same command again.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any, BinaryIO, Protocol, TypeVar, cast
+
+from sqlalchemy.orm import Session
+
+from verifier.db import Database
+from verifier.documents import registry
+from verifier.documents.records import FIELDS, REQUIRED_COLUMNS, Record
+from verifier.documents.registry import LaidOut
+from verifier.errors import ImportRejected, RowError, VerifierError
+from verifier.imports.workers import Extent, Issuing, RawRow, Workers, parse_row, spool_chunk
+from verifier.signing import tokens
+from verifier.signing.keys import KeyStore, b64url, load_signer
+
+CHUNK_SIZE = 1000
+T = TypeVar("T")
+MAX_LINE_BYTES = 1_000_000
+Progress = Callable[[int, int], None]
+
+_HEADER_TOKEN_LENGTH = len(b64url(b'{"alg":"Ed25519","kid":"AAAAAAAAAAA"}'))
+_SIGNATURE_LENGTH = 86
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    rows: int
+    issued: int
+    already_issued: int
+    seconds: float
+
+
+def _lines(handle: BinaryIO) -> Iterator[tuple[int, str]]:
+    """Decoded lines with their 1-based line numbers; undecodable bytes are a row error."""
+    for line_number, raw in enumerate(handle, start=1):
+        if len(raw) > MAX_LINE_BYTES:
+            raise ImportRejected([RowError(line_number, "(file)", "line is longer than 1 MB")])
+        if line_number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]  # a UTF-8 byte order mark, as spreadsheet programs write
+        try:
+            yield line_number, raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ImportRejected(
+                [
+                    RowError(
+                        line_number,
+                        "(file)",
+                        (
+                            f"not UTF-8 text (byte 0x{raw[exc.start]:02X} "
+                            f"at column {exc.start + 1}); "
+                            "save the file as UTF-8"
+                        ),
+                    )
+                ]
+            ) from None
+
+
+def _csv_rows(handle: BinaryIO) -> Iterator[tuple[int, dict[str, Any]]]:
+    lines = _lines(handle)
+    reader = csv.reader(text for _, text in lines)
+    try:
+        header = [name.strip() for name in next(reader)]
+    except StopIteration:
+        raise ImportRejected([RowError(1, "(header)", "the file is empty")]) from None
+    problems = []
+    if missing := [name for name in REQUIRED_COLUMNS if name not in header]:
+        problems.append(RowError(1, "(header)", f"missing column(s): {', '.join(missing)}"))
+    if unknown := [name for name in header if name not in FIELDS]:
+        problems.append(RowError(1, "(header)", f"unknown column(s): {', '.join(unknown)}"))
+    if duplicated := sorted({name for name in header if header.count(name) > 1}):
+        problems.append(RowError(1, "(header)", f"repeated column(s): {', '.join(duplicated)}"))
+    if problems:
+        raise ImportRejected(problems)
+    # Spreadsheet row numbers: the header is row 1, whatever newlines cells contain.
+    for row_number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            yield row_number, {"__shape__": f"has {len(cells)} cells, the header has {len(header)}"}
+            continue
+        yield row_number, dict(zip(header, cells, strict=True))
+
+
+def _jsonl_rows(handle: BinaryIO) -> Iterator[tuple[int, dict[str, Any]]]:
+    for line_number, text in _lines(handle):
+        if not text.strip():
+            continue
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield line_number, {"__shape__": f"is not valid JSON ({exc.msg})"}
+            continue
+        if not isinstance(value, dict):
+            yield line_number, {"__shape__": "must be a JSON object"}
+            continue
+        yield line_number, value
+
+
+def _raw_rows(handle: BinaryIO, kind: str) -> Iterator[RawRow]:
+    return _csv_rows(handle) if kind == "csv" else _jsonl_rows(handle)
+
+
+def read_rows(handle: BinaryIO, kind: str) -> Iterator[tuple[int, Record | list[RowError]]]:
+    """Parse rows one at a time: (row number, record or its errors)."""
+    today = dt.date.today()
+    for row_number, values in _raw_rows(handle, kind):
+        yield row_number, parse_row(row_number, values, today)
+
+
+def file_kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in {".csv", ".jsonl"}:
+        raise VerifierError(f"{path.name}: expected a .csv or .jsonl file")
+    return suffix[1:]
+
+
+def _chunks(rows: Iterator[T], size: int) -> Iterator[list[T]]:
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+class Screenable(registry.Identified, Protocol):
+    """What screening reads of a record: a :class:`Record`, or one laid out for issuing."""
+
+    @property
+    def institution(self) -> str: ...
+    @property
+    def payload_size(self) -> int: ...
+
+
+S = TypeVar("S", bound=Screenable)
+
+
+def qr_overflow(record: Screenable, base_url: str) -> int:
+    """Bytes by which the record's QR URL would exceed the QR budget (0 when it fits)."""
+    payload_length = (record.payload_size * 4 + 2) // 3  # unpadded base64url
+    token_length = _HEADER_TOKEN_LENGTH + 1 + payload_length + 1 + _SIGNATURE_LENGTH
+    url_length = len(base_url.encode()) + len(tokens.QR_PATH) + token_length
+    return max(0, url_length - tokens.QR_MAX_BYTES)
+
+
+def validate(
+    database: Database, path: Path, *, base_url: str, chunk_size: int = CHUNK_SIZE
+) -> tuple[int, int]:
+    """Check every row; raise :class:`ImportRejected` with all errors, else return
+    (rows, rows already issued)."""
+    return _validate(database, path, base_url, chunk_size, Workers.serial(), keep=None)
+
+
+def _validate(
+    database: Database,
+    path: Path,
+    base_url: str,
+    chunk_size: int,
+    workers: Workers,
+    keep: Callable[[list[Record | LaidOut]], None] | None,
+) -> tuple[int, int]:
+    """:func:`validate`, parsing on ``workers`` and handing each chunk's records
+    still to issue, laid out, to ``keep``, so issuing needs neither the memory
+    nor a second parse."""
+    kind = file_kind(path)
+    errors: list[RowError] = []
+    rows = already = 0
+    with database.session() as session, path.open("rb") as handle:
+        screening = Screening(registry.institution_ids(session), base_url)
+        for chunk in workers.parse(_chunks(_raw_rows(handle, kind), chunk_size)):
+            rows += chunk.rows
+            errors.extend(chunk.problems)
+            fresh, skipped, problems = screening.screen(session, chunk.records)
+            already += skipped
+            errors.extend(problems)
+            if keep is not None and fresh and not errors:
+                keep(fresh)
+    if rows == 0 and not errors:
+        errors.append(RowError(1, "(file)", "no rows to import"))
+    if errors:
+        raise ImportRejected(errors, total_rows=rows)
+    return rows, already
+
+
+class Screening:
+    """What stops well-formed records from being issued with the rest of a batch.
+
+    A number repeated within the batch, an unknown institution, a record too
+    long for the QR code, a number the registry holds with other content. Used
+    by file imports and by the registrar API, so both refuse alike.
+    """
+
+    def __init__(self, institutions: Mapping[str, int], base_url: str) -> None:
+        self._institutions = institutions
+        self._base_url = base_url
+        self._first_row_of: dict[str, int] = {}
+
+    def screen(
+        self, session: Session, rows: Sequence[tuple[int, S]]
+    ) -> tuple[list[S], int, list[RowError]]:
+        """(records to issue, records already issued identically, problems)."""
+        errors: list[RowError] = []
+        clean: list[tuple[int, S]] = []
+        for row_number, record in rows:
+            problem = self._problem(row_number, record)
+            if problem is None:
+                clean.append((row_number, record))
+            else:
+                errors.append(problem)
+        existing = registry.existing_documents(session, [r.number for _, r in clean])
+        fresh, already = [], 0
+        for row_number, record in clean:
+            if record.number not in existing:
+                fresh.append(record)
+            elif conflict := registry.conflict_message(record, existing[record.number]):
+                errors.append(RowError(row_number, "number", conflict))
+            else:
+                already += 1
+        return fresh, already, errors
+
+    def _problem(self, row_number: int, record: Screenable) -> RowError | None:
+        if record.number in self._first_row_of:
+            first = self._first_row_of[record.number]
+            return RowError(row_number, "number", f"{record.number} is also on row {first}")
+        self._first_row_of[record.number] = row_number
+        if record.institution not in self._institutions:
+            return RowError(
+                row_number,
+                "institution",
+                f"unknown institution code {record.institution} "
+                "(add it with `verifier institution add`)",
+            )
+        if overflow := qr_overflow(record, self._base_url):
+            return RowError(
+                row_number,
+                "(record)",
+                f"too long for the QR code by {overflow} bytes; shorten the qualification",
+            )
+        return None
+
+
+def issue_file(
+    database: Database,
+    store: KeyStore,
+    path: Path,
+    *,
+    base_url: str,
+    actor: str,
+    chunk_size: int = CHUNK_SIZE,
+    progress: Progress | None = None,
+    processes: int = 1,
+) -> ImportSummary:
+    """Validate the whole file, then issue what is not yet issued, chunk by chunk.
+
+    Each chunk is its own transaction; a chunk that another process issued in
+    the meantime is skipped by :func:`registry.issue_prepared`, so a killed import is
+    finished by running it again. With ``processes`` > 1, rows are parsed and
+    tokens signed on that many forked workers (see :mod:`verifier.import_workers`).
+    """
+    started = time.monotonic()
+    with database.session() as session:
+        signer = load_signer(session, store)
+        institutions = registry.institution_ids(session)
+    with tempfile.TemporaryFile(prefix="verifier-import-") as spool:
+        issuing = Issuing(signer, institutions, spool.fileno())
+        with Workers.forked(processes, issuing) as workers:
+            extents: list[Extent] = []
+
+            def keep(documents: list[Record | LaidOut]) -> None:
+                # Workers that issue lay every record out (Workers.parse).
+                extents.append(spool_chunk(spool, cast(list[LaidOut], documents)))
+
+            total, already = _validate(
+                database,
+                path,
+                base_url,
+                chunk_size,
+                workers,
+                keep=keep,
+            )
+            spool.flush()
+            issued, done = 0, already
+            if progress:
+                progress(done, total)
+            for extent, prepared in zip(extents, workers.prepare(extents), strict=True):
+                with database.transaction() as session:
+                    issued += len(registry.issue_prepared(session, prepared, actor=actor))
+                done += extent.count
+                if progress:
+                    progress(done, total)
+    return ImportSummary(total, issued, total - issued, time.monotonic() - started)

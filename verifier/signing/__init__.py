@@ -1,0 +1,1 @@
+"""Signing: keys, tokens (JWS) and their canonical encodings."""

@@ -1,0 +1,250 @@
+"""Staff accounts: argon2id passwords, a TOTP second factor, lockout.
+
+Logging in returns a :class:`LoginAttempt` instead of raising, because a failed
+attempt changes state (the failure counter, the lockout, the audit trail) that
+must be committed even though the person is turned away.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from verifier.audit import events
+from verifier.audit.events import NewEvent
+from verifier.db.models import Institution, StaffRole, StaffUser
+from verifier.errors import Conflict, NotFound, VerifierError
+
+MIN_PASSWORD_LENGTH = 12
+MAX_FAILED_ATTEMPTS = 5
+LOCKOUT = dt.timedelta(minutes=15)
+TOTP_ISSUER = "Diploma verifier"
+_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s]{2,63}")
+_HASHER = PasswordHasher()  # argon2id with the library's current recommended cost
+# Verified when the e-mail is unknown, so that an unknown and a known address
+# take the same time to refuse.
+_DUMMY_HASH = _HASHER.hash("no such user: equalises timing")
+
+USER_ADDED = "user_added"
+LOGIN = "login"
+LOGIN_FAILED = "login_failed"
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """A new account and its TOTP provisioning URI, shown once."""
+
+    email: str
+    role: StaffRole
+    otpauth_uri: str
+
+
+def normalise_email(email: str) -> str:
+    email = email.strip().lower()
+    if _EMAIL.fullmatch(email) is None:
+        raise VerifierError(f"not an e-mail address: {email!r}")
+    return email
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise VerifierError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if password.strip() != password or len(set(password)) < 5:
+        raise VerifierError("the password is too simple")
+
+
+def add_user(
+    session: Session,
+    email: str,
+    *,
+    role: str,
+    password: str,
+    institution: str | None = None,
+    actor: str,
+) -> Enrolment:
+    email = normalise_email(email)
+    try:
+        staff_role = StaffRole(role)
+    except ValueError:
+        raise VerifierError(f"role must be admin, registrar or auditor, not {role!r}") from None
+    institution_row = None
+    if staff_role is StaffRole.REGISTRAR:
+        if not institution:
+            raise VerifierError("a registrar needs --institution CODE")
+        institution_row = session.scalars(
+            select(Institution).where(Institution.code == institution.strip().upper())
+        ).first()
+        if institution_row is None:
+            raise NotFound(f"unknown institution {institution.strip().upper()}")
+    elif institution:
+        raise VerifierError(
+            f"an {staff_role.value} works for the whole Institute; omit --institution"
+        )
+    check_password(password)
+    if session.scalars(select(StaffUser).where(StaffUser.email == email)).first():
+        raise Conflict(f"{email} already has an account")
+    secret = pyotp.random_base32()
+    now = dt.datetime.now(dt.UTC)
+    session.add(
+        StaffUser(
+            email=email,
+            role=staff_role.value,
+            institution_id=institution_row.id if institution_row else None,
+            password_hash=_HASHER.hash(password),
+            totp_secret=secret,
+            totp_last_step=0,
+            failed_attempts=0,
+            disabled=False,
+            created_at=now,
+        )
+    )
+    session.flush()
+    events.append(
+        session,
+        [
+            NewEvent(
+                USER_ADDED,
+                email,
+                {
+                    "email": email,
+                    "role": staff_role.value,
+                    "institution": institution_row.code if institution_row else None,
+                },
+            )
+        ],
+        actor=actor,
+        at=now,
+    )
+    uri = pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=TOTP_ISSUER)
+    return Enrolment(email, staff_role, uri)
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    """The outcome of one log-in: the user, or why not (never both, never neither)."""
+
+    user: StaffUser | None
+    refusal: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.user is None) == (self.refusal is None):
+            raise ValueError("a login attempt has a user or a refusal")
+
+
+WRONG_CREDENTIALS = "wrong_credentials"
+LOCKED = "locked"
+PASSWORD_CHANGED = "password_changed"  # noqa: S105 - an event kind, not a password
+ACCOUNT_DISABLED = "account_disabled"
+ACCOUNT_ENABLED = "account_enabled"
+
+
+def _matching_step(secret: str, code: str, now: dt.datetime) -> int | None:
+    """The TOTP time step that ``code`` belongs to (now, or one step either side)."""
+    totp = pyotp.TOTP(secret)
+    code = code.strip().replace(" ", "")
+    if not code.isdigit() or len(code) != totp.digits:
+        return None
+    current = totp.timecode(now)
+    for step in (current, current - 1, current + 1):
+        if pyotp.utils.strings_equal(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def log_in(
+    session: Session,
+    email: str,
+    password: str,
+    code: str,
+    *,
+    source: str,
+    now: dt.datetime | None = None,
+) -> LoginAttempt:
+    """Check password and TOTP code; count failures, lock after repeated ones."""
+    now = now or dt.datetime.now(dt.UTC)
+    try:
+        address = normalise_email(email)
+    except VerifierError:
+        address = email.strip().lower()[:254]
+    user = session.scalars(select(StaffUser).where(StaffUser.email == address)).first()
+
+    def refuse(reason: str, detail: str) -> LoginAttempt:
+        events.append(
+            session,
+            [NewEvent(LOGIN_FAILED, address, {"email": address, "source": source, "why": detail})],
+            actor=f"anonymous@{source}",
+            at=now,
+        )
+        return LoginAttempt(None, reason)
+
+    if user is None or user.disabled:
+        _password_matches(_DUMMY_HASH, password)
+        return refuse(WRONG_CREDENTIALS, "unknown or disabled account")
+    if user.locked_until is not None and user.locked_until > now:
+        return refuse(LOCKED, "account locked")
+    step = _matching_step(user.totp_secret, code, now)
+    password_ok = _password_matches(user.password_hash, password)
+    if not password_ok or step is None or step <= user.totp_last_step:
+        user.failed_attempts += 1
+        if user.failed_attempts >= MAX_FAILED_ATTEMPTS:
+            user.locked_until = now + LOCKOUT
+            user.failed_attempts = 0
+        if not password_ok:
+            why = "wrong password"
+        elif step is None:
+            why = "wrong code"
+        else:
+            why = "code already used"
+        return refuse(WRONG_CREDENTIALS, why)
+    user.failed_attempts = 0
+    user.locked_until = None
+    user.totp_last_step = step
+    if _HASHER.check_needs_rehash(user.password_hash):
+        user.password_hash = _HASHER.hash(password)
+    events.append(
+        session,
+        [NewEvent(LOGIN, user.email, {"email": user.email, "source": source})],
+        actor=user.email,
+        at=now,
+    )
+    return LoginAttempt(user)
+
+
+def _password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def end_sessions(user: StaffUser) -> None:
+    """End every workspace session of ``user`` on the server (each cookie names a generation)."""
+    user.session_generation = (user.session_generation or 0) + 1
+
+
+def change_password(session: Session, user: StaffUser, password: str, *, actor: str) -> None:
+    """Set a new password and end every session of the account."""
+    check_password(password)
+    user.password_hash = _HASHER.hash(password)
+    end_sessions(user)
+    events.append(
+        session,
+        [NewEvent(PASSWORD_CHANGED, user.email, {"email": user.email})],
+        actor=actor,
+    )
+
+
+def set_disabled(session: Session, user: StaffUser, disabled: bool, *, actor: str) -> None:
+    """Disable (or enable) an account; disabling ends every session of it at once."""
+    user.disabled = disabled
+    if disabled:
+        end_sessions(user)
+    kind = ACCOUNT_DISABLED if disabled else ACCOUNT_ENABLED
+    events.append(session, [NewEvent(kind, user.email, {"email": user.email})], actor=actor)

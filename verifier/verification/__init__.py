@@ -1,0 +1,1 @@
+"""Verification: one answer for a number, a token or a PDF."""

@@ -1,0 +1,1 @@
+"""The public site, the JSON API and its OpenAPI description."""

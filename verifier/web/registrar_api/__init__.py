@@ -1,0 +1,1 @@
+"""The bearer-token API for institutions' systems."""

@@ -1,0 +1,318 @@
+"""Registrar API for institutions' student-information systems (bearer API tokens).
+
+Issuing follows the import rules exactly (all or nothing, every problem named
+by row and field) and is idempotent twice over: re-sending an identical record
+changes nothing, and an ``Idempotency-Key`` replays the first answer verbatim.
+A token acts for one institution only; another institution's documents answer
+404, exactly like numbers that do not exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import asdict
+from typing import Any
+
+from flask import Blueprint, Response, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from verifier.db.models import ApiToken, Document, Event, IdempotencyKey
+from verifier.documents import registry
+from verifier.documents.numbers import normalise_number
+from verifier.documents.records import Record, parse_record
+from verifier.errors import Conflict, MalformedNumber, RowError, VerifierError
+from verifier.imports import files
+from verifier.signing import keys, tokens
+from verifier.staff import api_tokens
+from verifier.web.context import current_runtime
+
+bp = Blueprint("registrar_api", __name__, url_prefix="/api/v1/documents")
+
+MAX_DOCUMENTS_PER_REQUEST = 1000
+MAX_IDEMPOTENCY_KEY_LENGTH = 200
+
+
+class _Refusal(Exception):
+    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.extra = status, code, message, extra
+
+    def response(self) -> Response:
+        body = {"error": {"code": self.code, "message": self.message, **self.extra}}
+        response = _json(body, self.status)
+        if self.status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="verifier"'
+        return response
+
+
+def _json(body: Any, status: int) -> Response:
+    return Response(
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        status=status,
+        mimetype="application/json",
+    )
+
+
+@bp.errorhandler(_Refusal)
+def _refused(refusal: _Refusal) -> Response:
+    return refusal.response()
+
+
+def _token(session: Session) -> ApiToken:
+    try:
+        return api_tokens.authenticate(session, request.headers.get("Authorization"))
+    except api_tokens.InvalidApiToken:
+        raise _Refusal(401, "unauthorized", _("A valid API token is required.")) from None
+
+
+def _actor(token: ApiToken) -> str:
+    return f"api-token:{token.id}:{token.name}"
+
+
+def _own_document(session: Session, token: ApiToken, number: str) -> Document:
+    try:
+        canonical = normalise_number(number)
+    except MalformedNumber as exc:
+        raise _Refusal(400, "malformed_number", str(exc), field="number") from None
+    document = registry.find_document(session, canonical)
+    if document is None or document.institution_id != token.institution_id:
+        raise _Refusal(404, "not_found", _("No document with this number for your institution."))
+    return document
+
+
+def _body() -> Any:
+    if not request.is_json:
+        raise _Refusal(
+            415, "unsupported_media_type", _("Send JSON (Content-Type: application/json).")
+        )
+    body = request.get_json(silent=True)
+    if body is None:
+        raise _Refusal(400, "bad_request", _("The request body is not valid JSON."))
+    return body
+
+
+def _records(
+    session: Session, items: list[Any], token: ApiToken, base_url: str
+) -> tuple[list[Record], list[RowError]]:
+    """Parse and screen the documents of one request exactly as a file import would."""
+    institution = token.institution.code
+    rows: list[tuple[int, Record]] = []
+    problems: list[RowError] = []
+    for row, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            problems.append(RowError(row, "(document)", "must be a JSON object"))
+            continue
+        parsed = parse_record({"institution": institution, **item}, row)
+        if isinstance(parsed, list):
+            problems.extend(parsed)
+        elif parsed.institution != institution:
+            message = f"this API token issues for {institution} only"
+            problems.append(RowError(row, "institution", message))
+        else:
+            rows.append((row, parsed))
+    screening = files.Screening({institution: token.institution_id}, base_url)
+    _fresh, _already, screened = screening.screen(session, rows)
+    # Identical records already issued stay in the answer as already_issued.
+    return [record for _, record in rows], problems + screened
+
+
+def _invalid(problems: list[RowError]) -> _Refusal:
+    return _Refusal(
+        422,
+        "invalid_documents",
+        _("Some documents are invalid; nothing was issued."),
+        rows=[{"row": p.row, "field": p.field, "message": p.message} for p in problems],
+    )
+
+
+def _idempotency_key() -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if (
+        not key
+        or len(key) > MAX_IDEMPOTENCY_KEY_LENGTH
+        or not key.isascii()
+        or not key.isprintable()
+    ):
+        raise _Refusal(
+            400,
+            "bad_idempotency_key",
+            _("Idempotency-Key must be 1-200 printable ASCII characters."),
+        )
+    return key
+
+
+@bp.post("")
+def issue_documents() -> Response:
+    """Issue one document (an object) or several (a list of objects)."""
+    body = _body()
+    items = body if isinstance(body, list) else [body]
+    if not items or len(items) > MAX_DOCUMENTS_PER_REQUEST:
+        raise _Refusal(422, "bad_batch_size", _("Send 1 to 1000 documents per request."))
+    key = _idempotency_key()
+    request_hash = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+    runtime = current_runtime()
+    # A concurrent request with the same key loses the race on the unique
+    # constraint; the second pass then replays the winner's answer.
+    for _attempt in range(2):
+        try:
+            with runtime.database.transaction() as session:
+                token = _token(session)
+                replay = _replayed(session, token, key, request_hash)
+                if replay is not None:
+                    return replay
+                status, answer = _issue(session, token, items, runtime.settings.base_url)
+                if key is not None:
+                    session.add(IdempotencyKey(
+                        api_token_id=token.id, key=key, request_hash=request_hash,
+                        status_code=status, response_body=json.dumps(answer, ensure_ascii=False),
+                        created_at=dt.datetime.now(dt.UTC),
+                    ))  # fmt: skip
+            # Only now, after the commit, do tokens and QR URLs leave the service.
+            return _json(answer, status)
+        except IntegrityError:
+            continue
+    raise _Refusal(409, "conflict", _("A concurrent request changed these documents; retry."))
+
+
+def _replayed(
+    session: Session, token: ApiToken, key: str | None, request_hash: str
+) -> Response | None:
+    if key is None:
+        return None
+    stored = session.scalars(
+        select(IdempotencyKey).where(
+            IdempotencyKey.api_token_id == token.id, IdempotencyKey.key == key
+        )
+    ).first()
+    if stored is None:
+        return None
+    if stored.request_hash != request_hash:
+        raise _Refusal(
+            409,
+            "idempotency_key_reused",
+            _("This Idempotency-Key was used for a different request."),
+        )
+    response = Response(
+        stored.response_body, status=stored.status_code, mimetype="application/json"
+    )
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _issue(
+    session: Session, token: ApiToken, items: list[Any], base_url: str
+) -> tuple[int, dict[str, Any]]:
+    records, problems = _records(session, items, token, base_url)
+    if problems:
+        raise _invalid(sorted(problems, key=lambda p: p.row))
+    signer = keys.load_signer(session, current_runtime().keystore)
+    try:
+        issued = registry.issue(session, records, signer, actor=_actor(token))
+    except VerifierError as exc:
+        raise _Refusal(409, "conflict", str(exc)) from None
+    documents = session.scalars(
+        select(Document).where(Document.number.in_([r.number for r in records]))
+    )
+    by_number = {d.number: d for d in documents}
+    answer = {
+        "issued": issued,
+        "already_issued": [r.number for r in records if r.number not in issued],
+        "documents": [
+            {
+                "number": r.number,
+                "status": by_number[r.number].status,
+                "qr_url": tokens.qr_url(base_url, by_number[r.number].token),
+            }
+            for r in records
+        ],
+    }
+    return (201 if issued else 200), answer
+
+
+def _record_json(document: Document) -> dict[str, Any]:
+    record = asdict(registry.record_for_document(document))
+    for name, value in record.items():
+        if hasattr(value, "isoformat"):
+            record[name] = value.isoformat()
+    record["type"] = document.type
+    record["courses"] = [dict(c) for c in record["courses"]]
+    return record
+
+
+def _history(session: Session, number: str) -> list[Mapping[str, Any]]:
+    rows = session.scalars(select(Event).where(Event.subject == number).order_by(Event.seq))
+    return [
+        {"seq": e.seq, "kind": e.kind, "at": e.occurred_at.isoformat(), "actor": e.actor}
+        for e in rows
+    ]
+
+
+@bp.get("/<number>")
+def get_document(number: str) -> Response:
+    """The full record of one of the token's institution's documents."""
+    runtime = current_runtime()
+    with runtime.database.session() as session:
+        token = _token(session)
+        document = _own_document(session, token, number)
+        body = {
+            "number": document.number,
+            "status": document.status,
+            "record": _record_json(document),
+            "revocation": (
+                {
+                    "date": document.revoked_at.isoformat(),
+                    "reason": document.revocation_reason,
+                    "code": document.revocation_code,
+                }
+                if document.revoked_at
+                else None
+            ),
+            "superseded_by": document.superseded_by,
+            "recorded_at": document.recorded_at.isoformat(),
+            "kid": document.kid,
+            "token": document.token,
+            "qr_url": tokens.qr_url(runtime.settings.base_url, document.token),
+            "history": _history(session, document.number),
+        }
+    return _json(body, 200)
+
+
+@bp.post("/<number>/revoke")
+def revoke_document(number: str) -> Response:
+    runtime = current_runtime()
+    with runtime.database.transaction() as session:
+        token = _token(session)  # who asks comes first: nothing is read for a stranger
+        body = _body()
+        reason = body.get("reason") if isinstance(body, dict) else None
+        if not isinstance(reason, str) or not reason.strip():
+            raise _Refusal(
+                422, "reason_required", _("A reason is required to revoke."), field="reason"
+            )
+        # Optional (added with public reason codes): what the public sees; the reason
+        # stays the institution's internal note.
+        code = body.get("code", "other")
+        if not isinstance(code, str):
+            raise _Refusal(422, "invalid_reason", "code must be a string", field="code")
+        document = _own_document(session, token, number)
+        try:
+            registry.revoke(session, document.number, reason=reason, code=code, actor=_actor(token))
+        except Conflict as exc:
+            raise _Refusal(409, "conflict", str(exc)) from None
+        except VerifierError as exc:
+            raise _Refusal(422, "invalid_reason", str(exc), field="reason") from None
+        answer = {
+            "number": document.number,
+            "status": document.status,
+            "revocation": {"date": document.revoked_at.isoformat() if document.revoked_at else None,
+                           "reason": document.revocation_reason,
+                           "code": document.revocation_code},
+        }  # fmt: skip
+    return _json(answer, 200)

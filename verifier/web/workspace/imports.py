@@ -1,0 +1,160 @@
+"""Workspace imports: upload a CSV/JSONL file, preview every row, issue in the background.
+
+Nothing is issued by the upload: it stores the file with every problem found.
+Issuing is a separate POST that starts a background job and returns at once;
+the job page (a plain GET that only reads) refreshes itself while it runs.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session, undefer
+from werkzeug.utils import secure_filename
+from werkzeug.wrappers import Response as BaseResponse
+
+from verifier.db.models import ImportJob, StaffRole
+from verifier.errors import RowError, VerifierError
+from verifier.imports import jobs
+from verifier.web.context import current_runtime
+from verifier.web.workspace.auth import Staff, actor, refuse, require_staff, roles
+from verifier.web.workspace.documents import Page, page_number
+from verifier.web.workspace.rowerrors import translate
+
+bp = Blueprint("imports", __name__, url_prefix="/imports")
+
+MAX_UPLOAD_BYTES = 16 * 1024 * 1024  # ~40,000 diplomas; security.BODY_LIMITS enforces it
+ROWS_PER_PAGE = 100
+REFRESH_SECONDS = 2
+
+
+def _visible_job(db: Session, staff: Staff, job_id: int, *, content: bool = False) -> ImportJob:
+    query = select(ImportJob).where(ImportJob.id == job_id)
+    if content:
+        query = query.options(undefer(ImportJob.content))
+    job = db.scalars(query).first()
+    if job is None:
+        abort(404)
+    if staff.is_registrar and job.institution_id != staff.institution_id:
+        refuse(404, f"import {job_id} belongs to another institution")
+    return job
+
+
+@bp.get("/")
+def index() -> str:
+    staff = require_staff()
+    query = select(ImportJob).order_by(ImportJob.id.desc()).limit(100)
+    if staff.is_registrar:
+        query = query.where(ImportJob.institution_id == staff.institution_id)
+    with current_runtime().database.session() as db:
+        jobs = list(db.scalars(query))
+    return render_template("registrar/imports.html", jobs=jobs, max_mb=MAX_UPLOAD_BYTES >> 20)
+
+
+@bp.post("/")
+@roles(StaffRole.REGISTRAR)
+def upload() -> BaseResponse | tuple[str, int]:
+    staff = require_staff()
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _upload_refused(_("Choose a .csv or .jsonl file to upload."))
+    content = upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(content) > MAX_UPLOAD_BYTES:
+        abort(413)
+    runtime = current_runtime()
+    assert staff.institution_code is not None
+    try:
+        job_id = jobs.check_upload(
+            runtime.database,
+            institution=staff.institution_code,
+            filename=upload.filename,
+            content=content,
+            base_url=runtime.settings.base_url,
+            actor=actor(),
+        )
+    except VerifierError:
+        return _upload_refused(_("Choose a .csv or .jsonl file to upload."))
+    return redirect(url_for(".job", job_id=job_id))
+
+
+def _upload_refused(message: str) -> tuple[str, int]:
+    with current_runtime().database.session() as db:
+        staff = require_staff()
+        jobs = list(
+            db.scalars(
+                select(ImportJob)
+                .where(ImportJob.institution_id == staff.institution_id)
+                .order_by(ImportJob.id.desc())
+                .limit(100)
+            )
+        )
+    return render_template(
+        "registrar/imports.html", jobs=jobs, max_mb=MAX_UPLOAD_BYTES >> 20, upload_error=message
+    ), 422
+
+
+@bp.get("/<int:job_id>")
+def job(job_id: int) -> str:
+    """The preview (every row, with its problems) or the progress, or the outcome."""
+    staff = require_staff()
+    number = page_number()
+    with current_runtime().database.session() as db:
+        found = _visible_job(db, staff, job_id, content=True)
+        rows = jobs.preview_rows(found, offset=(number - 1) * ROWS_PER_PAGE, limit=ROWS_PER_PAGE)
+        problems = [
+            RowError(p.row, p.field, translate(p.message)) for p in jobs.stored_errors(found)
+        ]
+    by_row: dict[int, list[str]] = {}
+    for problem in problems:
+        by_row.setdefault(problem.row, []).append(f"{problem.field}: {problem.message}")
+    running = found.status == "running" and not jobs.is_stale(found)
+    return render_template(
+        "registrar/import.html",
+        job=found,
+        problems=problems,
+        by_row=by_row,
+        page=Page(rows, number, found.total_rows, ROWS_PER_PAGE),
+        refresh=REFRESH_SECONDS if running else None,
+        stale=jobs.is_stale(found),
+        percent=int(100 * found.done_rows / found.total_rows) if found.total_rows else 0,
+    )
+
+
+@bp.post("/<int:job_id>/issue")
+@roles(StaffRole.REGISTRAR)
+def issue(job_id: int) -> BaseResponse:
+    staff = require_staff()
+    runtime = current_runtime()
+    with runtime.database.session() as db:
+        _visible_job(db, staff, job_id)
+    with runtime.database.transaction() as db:
+        claimed = jobs.claim(db, job_id, actor=actor())
+    if claimed:
+        jobs.start(
+            runtime.database,
+            runtime.keystore,
+            job_id,
+            base_url=runtime.settings.base_url,
+            actor=actor(),
+        )
+    else:
+        flash(_("This import cannot be started now (already running, finished or rejected)."))
+    return redirect(url_for(".job", job_id=job_id))
+
+
+@bp.get("/<int:job_id>/report.csv")
+def report(job_id: int) -> Response:
+    staff = require_staff()
+    runtime = current_runtime()
+    with runtime.database.session() as db:
+        found = _visible_job(db, staff, job_id, content=True)
+        if found.status != "done":
+            abort(404)
+        body = jobs.report_csv(db, found, runtime.settings.base_url)
+        name = secure_filename(found.filename.rsplit(".", 1)[0]) or "import"
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}-report.csv"'},
+    )
