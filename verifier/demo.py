@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from verifier.db.models import Institution
 from verifier.documents import registry
-from verifier.documents.records import Record, parse_record
+from verifier.documents.parse import parse_record
+from verifier.documents.record import Record
 from verifier.signing.keys import Signer
 
 COLLEGE = "TATT"

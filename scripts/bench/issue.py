@@ -29,7 +29,8 @@ from tests.support.files import generated_rows, write_csv  # noqa: E402
 from verifier.config import Settings  # noqa: E402
 from verifier.db import schema  # noqa: E402
 from verifier.documents import registry  # noqa: E402
-from verifier.documents.records import Record, parse_record  # noqa: E402
+from verifier.documents.parse import parse_record  # noqa: E402
+from verifier.documents.record import Record  # noqa: E402
 from verifier.imports import files  # noqa: E402
 from verifier.runtime import Runtime  # noqa: E402
 from verifier.signing import keys  # noqa: E402

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from verifier.documents.records import FIELDS
+from verifier.documents.parse import FIELDS
 
 
 def write_csv(path: Path, rows: Iterable[dict[str, Any]], columns: Iterable[str] = FIELDS) -> Path:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from verifier.documents.records import Record, parse_record
+from verifier.documents.parse import parse_record
+from verifier.documents.record import Record
 
 BASE_URL = "https://verify.example.uz"
 

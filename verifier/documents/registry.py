@@ -31,7 +31,7 @@ from verifier.db.models import (
 )
 from verifier.documents.names import name_key
 from verifier.documents.numbers import normalise_number
-from verifier.documents.records import Course, Record
+from verifier.documents.record import Course, Record
 from verifier.errors import Conflict, NotFound, VerifierError
 from verifier.signing.keys import Signer
 from verifier.signing.tokens import Claims, sign_payloads

@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 
 from verifier.db import Database
 from verifier.documents import registry
-from verifier.documents.records import FIELDS, REQUIRED_COLUMNS, Record
+from verifier.documents.parse import FIELDS, REQUIRED_COLUMNS
+from verifier.documents.record import Record
 from verifier.documents.registry import LaidOut
 from verifier.errors import ImportRejected, RowError, VerifierError
 from verifier.imports.workers import Extent, Issuing, RawRow, Workers, parse_row, spool_chunk

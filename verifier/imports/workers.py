@@ -27,7 +27,8 @@ from multiprocessing.pool import AsyncResult, Pool
 from typing import Any, BinaryIO, TypeVar
 
 from verifier.documents import registry
-from verifier.documents.records import Record, parse_record
+from verifier.documents.parse import parse_record
+from verifier.documents.record import Record
 from verifier.documents.registry import LaidOut, PreparedDocument
 from verifier.errors import RowError
 from verifier.signing.keys import Signer

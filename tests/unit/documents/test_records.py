@@ -8,7 +8,8 @@ import pytest
 
 from tests.support.values import certificate_values, diploma_values, transcript_values
 from verifier.db.models import DocumentType
-from verifier.documents.records import Record, parse_record
+from verifier.documents.parse import parse_record
+from verifier.documents.record import Record
 from verifier.errors import RowError
 
 

@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 from verifier.db.models import ApiToken, Document, Event, IdempotencyKey
 from verifier.documents import registry
 from verifier.documents.numbers import normalise_number
-from verifier.documents.records import Record, parse_record
+from verifier.documents.parse import parse_record
+from verifier.documents.record import Record
 from verifier.errors import Conflict, MalformedNumber, RowError, VerifierError
 from verifier.imports import files
 from verifier.signing import keys, tokens

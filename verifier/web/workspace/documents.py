@@ -35,7 +35,8 @@ from verifier.db.models import (
 from verifier.documents import registry
 from verifier.documents.names import name_key
 from verifier.documents.numbers import normalise_number
-from verifier.documents.records import FIELDS, Record, parse_record
+from verifier.documents.parse import FIELDS, parse_record
+from verifier.documents.record import Record
 from verifier.errors import Conflict, MalformedNumber, NotFound, RowError, VerifierError
 from verifier.imports import files
 from verifier.signing import keys, tokens
