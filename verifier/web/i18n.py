@@ -26,7 +26,7 @@ LANGUAGES = ("uz", "ru", "en")
 DEFAULT_LANGUAGE = LANGUAGES[0]
 LANGUAGE_NAMES = {"uz": "Oʻzbekcha", "ru": "Русский", "en": "English"}
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
-DOMAINS = ("messages", "registrar")
+DOMAIN = "messages"
 
 
 def select_language() -> str:
@@ -49,10 +49,8 @@ def init_app(app: Flask) -> None:
     Babel(
         app,
         default_locale=DEFAULT_LANGUAGE,
-        # Two catalogues merged: the public site's and the staff workspace's,
-        # so each can be extracted and translated on its own.
-        default_domain=";".join(DOMAINS),
-        default_translation_directories=";".join(str(TRANSLATIONS_DIR) for _ in DOMAINS),
+        default_domain=DOMAIN,
+        default_translation_directories=str(TRANSLATIONS_DIR),
         locale_selector=select_language,
         default_timezone="UTC",
     )
@@ -85,19 +83,15 @@ def _translations() -> Any:
 
 @cache
 def catalogue_for(language: str) -> support.Translations:
-    """Both domains' catalogues for ``language``, merged as Flask-Babel merges them.
+    """The catalogue of ``language``, the one Flask-Babel loads, with no request needed.
 
     Flask-Babel finds its cached catalogue through the request's parsed locale;
-    this needs only the language code, in a request or not (templates compiled
-    for a language use it).
+    this needs only the language code (templates compiled for a language use it).
     """
-    translations = support.Translations()
-    for domain in DOMAINS:
-        catalogue = support.Translations.load(str(TRANSLATIONS_DIR), [language], domain)
-        if isinstance(catalogue, support.Translations):  # else: no catalogue for the language
-            translations.merge(catalogue)
-            translations.plural = catalogue.plural
-    return translations
+    catalogue = support.Translations.load(str(TRANSLATIONS_DIR), [language], DOMAIN)
+    if not isinstance(catalogue, support.Translations):  # no catalogue for the language
+        return support.Translations()
+    return catalogue
 
 
 def gettext(message: str) -> str:
