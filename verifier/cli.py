@@ -19,7 +19,6 @@ from verifier import demo
 from verifier.audit import replay as audit_log
 from verifier.config import Settings
 from verifier.db import schema
-from verifier.db.models import RevocationCode
 from verifier.documents import registry
 from verifier.documents.numbers import normalise_number
 from verifier.errors import ImportRejected, VerifierError
@@ -36,6 +35,7 @@ from verifier.verification.service import (
     verify_token,
     verify_token_offline,
 )
+from verifier.vocabulary import RevocationCode
 
 
 def _actor() -> str:

@@ -27,7 +27,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey 
 from reportlab.lib.pagesizes import A4, landscape  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
-from verifier.db.models import DocumentType  # noqa: E402
 from verifier.printing import (  # noqa: E402
     batch,
     labels,
@@ -38,6 +37,7 @@ from verifier.printing.pades import DocumentCertificates  # noqa: E402
 from verifier.printing.render import render_signed, render_unsigned  # noqa: E402
 from verifier.signing.keys import KeyStore  # noqa: E402
 from verifier.signing.tokens import Claims, qr_url, sign  # noqa: E402
+from verifier.vocabulary import DocumentType  # noqa: E402
 
 BASE_URL = "https://diplom.example.uz"
 SURNAMES = ["Gʻulomov", "Karimova", "Oʻrinboyev", "Toshmatov", "Yoʻldosheva", "Qodirov"]

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from flask.testing import FlaskClient
 
 from tests.support.workspace import Account, csrf_token, log_in
-from verifier.db.models import DocumentType
 from verifier.runtime import Runtime
 from verifier.signing import keys, tokens
 from verifier.signing.keys import KeyRing
+from verifier.vocabulary import DocumentType
 
 DEEP = "[" * 3000 + "]" * 3000
 

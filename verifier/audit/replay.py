@@ -16,9 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from verifier.audit import events
-from verifier.db.models import Document, DocumentStatus, Event
+from verifier.db.models import Document, Event
 from verifier.documents.registry import record_for_document
 from verifier.signing.tokens import grades_digest
+from verifier.vocabulary import DocumentStatus
 
 
 @dataclass(frozen=True)

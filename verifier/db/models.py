@@ -7,7 +7,6 @@ append-only, hash-chained history of every state change.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import cast
 
 from sqlalchemy import (
@@ -28,6 +27,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from verifier.vocabulary import DocumentStatus
+
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
     """Aware UTC datetimes on every backend (SQLite has no time zones)."""
@@ -46,33 +47,6 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         self, value: dt.datetime | None, dialect: Dialect
     ) -> dt.datetime | None:
         return None if value is None else value.replace(tzinfo=dt.UTC)
-
-
-class DocumentType(enum.StrEnum):
-    DIPLOMA = "diploma"
-    TRANSCRIPT = "transcript"
-    CERTIFICATE = "certificate"
-
-
-class DocumentStatus(enum.StrEnum):
-    VALID = "valid"
-    REVOKED = "revoked"
-    SUPERSEDED = "superseded"
-
-
-class RevocationCode(enum.StrEnum):
-    """Why a document is revoked, as the public sees it (translated on every page)."""
-
-    ISSUED_IN_ERROR = "issued_in_error"
-    ANNULLED_BY_DECISION = "annulled_by_decision"
-    REPLACED_BY_DUPLICATE = "replaced_by_duplicate"
-    OTHER = "other"
-
-
-class KeyStatus(enum.StrEnum):
-    ACTIVE = "active"
-    RETIRED = "retired"
-    COMPROMISED = "compromised"
 
 
 NAMING = {
@@ -229,12 +203,6 @@ class Event(Base):
     # Not indexed: prev_hash is unique, which already forbids forks, and a second
     # random-valued index costs a fifth of a bulk import.
     hash: Mapped[str] = mapped_column(String(64))
-
-
-class StaffRole(enum.StrEnum):
-    ADMIN = "admin"  # the Institute: institutions, users, keys
-    REGISTRAR = "registrar"  # one institution's documents
-    AUDITOR = "auditor"  # reads everything, changes nothing
 
 
 class StaffUser(Base):

@@ -15,11 +15,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from verifier.db.models import DocumentType
 from verifier.documents.names import normalise_name
 from verifier.documents.numbers import normalise_number
 from verifier.documents.record import Course, Record
 from verifier.errors import MalformedNumber, RowError
+from verifier.vocabulary import DocumentType
 
 FIELDS = (
     "type", "number", "surname", "given_name", "patronymic", "birth_date", "institution",

@@ -13,9 +13,9 @@ import operator
 from dataclasses import dataclass, fields, replace
 from functools import cached_property
 
-from verifier.db.models import DocumentType
 from verifier.documents.names import name_key
 from verifier.signing.tokens import Claims, grades_digest
+from verifier.vocabulary import DocumentType
 
 
 @dataclass(frozen=True)

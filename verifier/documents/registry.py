@@ -19,22 +19,14 @@ from verifier.audit import events
 from verifier.audit.events import EncodedEvent, NewEvent
 from verifier.db.bulk import BulkInsert
 from verifier.db.fast_reads import RegistryRecord
-from verifier.db.models import (
-    CourseLine,
-    Document,
-    DocumentStatus,
-    DocumentType,
-    Holder,
-    Institution,
-    RevocationCode,
-    table,
-)
+from verifier.db.models import CourseLine, Document, Holder, Institution, table
 from verifier.documents.names import name_key
 from verifier.documents.numbers import normalise_number
 from verifier.documents.record import Course, Record
 from verifier.errors import Conflict, NotFound, VerifierError
 from verifier.signing.keys import Signer
 from verifier.signing.tokens import Claims, sign_payloads
+from verifier.vocabulary import DocumentStatus, DocumentType, RevocationCode
 
 MAX_REASON_LENGTH = 500
 

@@ -18,13 +18,14 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from verifier.db.models import Document, DocumentStatus, Institution
+from verifier.db.models import Document, Institution
 from verifier.errors import NotFound
 from verifier.printing.data import PrintData
 from verifier.printing.labels import UZ_EN, Languages
 from verifier.printing.pades import DocumentCertificates, PdfSigner
 from verifier.printing.render import render_signed, render_unsigned
 from verifier.signing.keys import KeyStore
+from verifier.vocabulary import DocumentStatus
 
 Progress = Callable[[int, int], None]
 

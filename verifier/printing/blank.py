@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from verifier.db.models import DocumentType
 from verifier.errors import ConfigurationError, VerifierError
 from verifier.printing.data import PrintData, display_date, display_number
 from verifier.printing.embed import attach_proof
@@ -25,6 +24,7 @@ from verifier.printing.page import INK, new_canvas
 from verifier.printing.qrdraw import QUIET_ZONE, draw_qr
 from verifier.printing.textfit import fit
 from verifier.printing.units import mm
+from verifier.vocabulary import DocumentType
 
 FORMS_FILE = Path(__file__).with_name("blank_forms.toml")
 _FONTS = {"serif": SERIF, "serif-bold": SERIF_BOLD, "sans": SANS, "sans-bold": SANS_BOLD}

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from verifier.db.models import Document, DocumentStatus, DocumentType
+from verifier.db.models import Document
 from verifier.documents import registry
 from verifier.errors import VerifierError
 from verifier.printing.proof import Grade, Proof
 from verifier.signing.tokens import qr_url
+from verifier.vocabulary import DocumentStatus, DocumentType
 
 _NUMBER = re.compile(r"([A-Z]+)(\d+)")
 

@@ -6,7 +6,6 @@ import io
 
 from sqlalchemy.orm import Session
 
-from verifier.db.models import DocumentType
 from verifier.errors import SigningKeyError
 from verifier.printing import certificate, diploma, transcript
 from verifier.printing.data import PrintData
@@ -15,6 +14,7 @@ from verifier.printing.labels import UZ_EN, Languages
 from verifier.printing.pades import PdfSigner
 from verifier.printing.page import new_canvas
 from verifier.signing.keys import KeyStore, active_key
+from verifier.vocabulary import DocumentType
 
 _LAYOUTS = {
     DocumentType.DIPLOMA: (diploma.PAGE, diploma.draw),

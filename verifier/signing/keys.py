@@ -25,8 +25,9 @@ from sqlalchemy.orm import Session
 
 from verifier.audit import events
 from verifier.audit.events import NewEvent
-from verifier.db.models import KeyStatus, SigningKey
+from verifier.db.models import SigningKey
 from verifier.errors import SigningKeyError, UnknownKey
+from verifier.vocabulary import KeyStatus
 
 if TYPE_CHECKING:
     from verifier.printing.pades import DocumentCertificates

@@ -23,9 +23,9 @@ from urllib.parse import urlsplit
 from joserfc import jws
 from joserfc.errors import JoseError, SecurityWarning
 
-from verifier.db.models import DocumentType
 from verifier.errors import BadSignature, MalformedToken, UnsupportedToken
 from verifier.signing.keys import KeyRing, PublicKey, Signer, b64url, b64url_decode
+from verifier.vocabulary import DocumentType
 
 FORMAT_VERSION = 1
 ACCEPTED_ALGORITHMS = ("Ed25519", "EdDSA")  # EdDSA: the pre-RFC 9864 name, same algorithm

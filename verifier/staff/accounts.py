@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from verifier.audit import events
 from verifier.audit.events import NewEvent
-from verifier.db.models import Institution, StaffRole, StaffUser
+from verifier.db.models import Institution, StaffUser
 from verifier.errors import Conflict, NotFound, VerifierError
+from verifier.vocabulary import StaffRole
 
 MIN_PASSWORD_LENGTH = 12
 MAX_FAILED_ATTEMPTS = 5

@@ -24,7 +24,6 @@ from verifier.db.fast_reads import (
     find_record,
     find_records,
 )
-from verifier.db.models import DocumentStatus, KeyStatus
 from verifier.documents.names import surname_matches
 from verifier.documents.numbers import normalise_number
 from verifier.documents.registry import claims_for_document
@@ -34,6 +33,7 @@ from verifier.signing import tokens
 from verifier.signing.keys import KeyRing
 from verifier.signing.tokens import Claims
 from verifier.verification.sandbox import inspect_pdf
+from verifier.vocabulary import DocumentStatus, KeyStatus
 
 
 class Status(enum.StrEnum):

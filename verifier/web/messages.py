@@ -54,7 +54,7 @@ CHECK_NAMES: dict[str, LazyMessage] = {
     "version": lazy_gettext("Format version"),  # a token this code cannot read (newer)
 }
 
-# The public revocation codes (verifier.models.RevocationCode): the registrar's
+# The public revocation codes (verifier.vocabulary.RevocationCode): the registrar's
 # typed note is never published.
 REVOCATION_REASONS: dict[str, LazyMessage] = {
     "issued_in_error": lazy_gettext("Issued in error"),

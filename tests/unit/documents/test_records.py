@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 
 from tests.support.values import certificate_values, diploma_values, transcript_values
-from verifier.db.models import DocumentType
 from verifier.documents.parse import parse_record
 from verifier.documents.record import Record
 from verifier.errors import RowError
+from verifier.vocabulary import DocumentType
 
 
 def errors_of(values: dict[str, object], row: int = 7) -> dict[str, str]:

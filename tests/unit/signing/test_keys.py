@@ -15,13 +15,13 @@ from jwcrypto import jwk as jwcrypto_jwk
 
 from tests.support.values import diploma_values
 from verifier.config import Settings
-from verifier.db.models import KeyStatus
 from verifier.documents import registry
 from verifier.errors import SigningKeyError, UnknownKey
 from verifier.runtime import Runtime
 from verifier.signing import keys
 from verifier.signing.keys import KeyRing, KeyStore, b64url, kid_for, raw_public_bytes
 from verifier.verification.service import Status, verify_token, verify_token_offline
+from verifier.vocabulary import KeyStatus
 
 
 def ring(runtime: Runtime) -> KeyRing:

@@ -27,11 +27,11 @@ from jwcrypto.common import JWException
 from jwt.algorithms import OKPAlgorithm
 
 from verifier.cli import cli
-from verifier.db.models import KeyStatus
 from verifier.errors import SigningKeyError, TokenError, UnsupportedToken
 from verifier.signing import tokens
 from verifier.signing.keys import KeyRing, b64url_decode
 from verifier.verification.service import Outcome, verify_token_offline
+from verifier.vocabulary import KeyStatus
 
 ROOT = Path(__file__).resolve().parents[3]
 VECTORS_FILE = ROOT / "docs" / "token-vectors.json"

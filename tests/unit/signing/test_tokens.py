@@ -14,12 +14,12 @@ from jwcrypto import jwk as jwcrypto_jwk
 from jwcrypto import jws as jwcrypto_jws
 
 from tests.support.values import BASE_URL
-from verifier.db.models import DocumentType, KeyStatus
 from verifier.errors import BadSignature, MalformedToken, UnknownKey, UnsupportedToken
 from verifier.printing.qr import make_qr
 from verifier.signing import tokens
 from verifier.signing.keys import KeyRing, PublicKey, Signer, kid_for
 from verifier.signing.tokens import Claims, qr_url, sign, token_from_target, verify
+from verifier.vocabulary import DocumentType, KeyStatus
 
 
 def b64(data: bytes) -> str:

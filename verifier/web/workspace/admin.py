@@ -17,12 +17,13 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as BaseResponse
 
-from verifier.db.models import ApiToken, Event, Institution, SigningKey, StaffRole, StaffUser
+from verifier.db.models import ApiToken, Event, Institution, SigningKey, StaffUser
 from verifier.documents import registry
 from verifier.errors import VerifierError
 from verifier.printing.qr import qr_png
 from verifier.signing import keys
 from verifier.staff import accounts, api_tokens
+from verifier.vocabulary import StaffRole
 from verifier.web.context import current_runtime
 from verifier.web.workspace.auth import actor, roles
 from verifier.web.workspace.documents import Page, date_argument, page_number

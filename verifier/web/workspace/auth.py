@@ -22,10 +22,11 @@ from sqlalchemy.orm import Session
 
 from verifier.audit import events
 from verifier.audit.events import NewEvent
-from verifier.db.models import Document, StaffRole, StaffUser
+from verifier.db.models import Document, StaffUser
 from verifier.documents.numbers import normalise_number
 from verifier.documents.registry import find_document
 from verifier.errors import MalformedNumber
+from verifier.vocabulary import StaffRole
 from verifier.web.context import current_runtime
 
 IDLE_TIMEOUT = 30 * 60

@@ -23,15 +23,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from verifier.audit import events
 from verifier.audit.events import NewEvent
-from verifier.db.models import (
-    Document,
-    DocumentStatus,
-    DocumentType,
-    Event,
-    Institution,
-    RevocationCode,
-    StaffRole,
-)
+from verifier.db.models import Document, Event, Institution
 from verifier.documents import registry
 from verifier.documents.names import name_key
 from verifier.documents.numbers import normalise_number
@@ -40,6 +32,7 @@ from verifier.documents.record import Record
 from verifier.errors import Conflict, MalformedNumber, NotFound, RowError, VerifierError
 from verifier.imports import files
 from verifier.signing import keys, tokens
+from verifier.vocabulary import DocumentStatus, DocumentType, RevocationCode, StaffRole
 from verifier.web.context import current_runtime
 from verifier.web.workspace.auth import (
     actor,

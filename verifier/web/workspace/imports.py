@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session, undefer
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response as BaseResponse
 
-from verifier.db.models import ImportJob, StaffRole
+from verifier.db.models import ImportJob
 from verifier.errors import RowError, VerifierError
 from verifier.imports import jobs
+from verifier.vocabulary import StaffRole
 from verifier.web.context import current_runtime
 from verifier.web.workspace.auth import Staff, actor, refuse, require_staff, roles
 from verifier.web.workspace.documents import Page, page_number
