@@ -29,8 +29,8 @@ from verifier.config import Settings
 from verifier.db import schema
 from verifier.db.models import Document
 from verifier.documents import registry
+from verifier.keys import lifecycle
 from verifier.runtime import Runtime
-from verifier.signing import keys
 from verifier.signing.tokens import qr_url
 from verifier.web.app import create_app
 
@@ -78,7 +78,7 @@ def runtime(settings: Settings) -> Iterator[Runtime]:
     runtime = Runtime(settings)
     schema.upgrade(runtime.database)
     with runtime.database.transaction() as session:
-        keys.ensure_key(session, runtime.keystore, actor="test")
+        lifecycle.ensure_key(session, runtime.keystore, actor="test")
     yield runtime
     runtime.database.dispose()
 
@@ -111,7 +111,7 @@ def issue(runtime: Runtime, institution: str) -> Callable[..., str]:
     def _issue(values: dict[str, Any] | None = None) -> str:
         rec = record(values or diploma_values())
         with runtime.database.transaction() as session:
-            signer = keys.load_signer(session, runtime.keystore)
+            signer = lifecycle.load_signer(session, runtime.keystore)
             registry.issue(session, [rec], signer, actor="test")
         return rec.number
 
@@ -145,7 +145,7 @@ def run(runtime: Runtime) -> Callable[..., Result]:
 def demo_data(runtime: Runtime) -> None:
     """The sample registry of ``verifier demo``: every status has a document."""
     with runtime.database.transaction() as session:
-        signer = keys.load_signer(session, runtime.keystore)
+        signer = lifecycle.load_signer(session, runtime.keystore)
         demo.load(session, signer, actor="test")
 
 

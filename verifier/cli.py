@@ -23,9 +23,10 @@ from verifier.documents import registry
 from verifier.documents.numbers import normalise_number
 from verifier.errors import ImportRejected, VerifierError
 from verifier.imports import files
+from verifier.keys import lifecycle
 from verifier.printing.qr import qr_png
 from verifier.runtime import Runtime
-from verifier.signing import keys, tokens
+from verifier.signing import tokens
 from verifier.signing.keys import KeyRing
 from verifier.staff import accounts, api_tokens
 from verifier.verification.service import (
@@ -91,8 +92,8 @@ def init(runtime: Runtime) -> None:
     """Create or upgrade the schema; create a signing key if there is none."""
     schema.upgrade(runtime.database)
     with runtime.database.transaction() as session:
-        kid = keys.ensure_key(session, runtime.keystore, actor=_actor())
-        certificate = keys.ensure_pdf_certificate(session, runtime.keystore, actor=_actor())
+        kid = lifecycle.ensure_key(session, runtime.keystore, actor=_actor())
+        certificate = lifecycle.ensure_pdf_certificate(session, runtime.keystore, actor=_actor())
     click.echo("schema is up to date")
     if kid:
         click.echo(f"created signing key {kid} in {runtime.keystore.directory}")
@@ -218,7 +219,7 @@ def reissue(
     if any(not old or not new for old, new in pairs.items()):
         raise click.BadParameter("write OLD=NEW", param_hint="--supplement-number")
     with runtime.database.transaction() as session:
-        signer = keys.load_signer(session, runtime.keystore)
+        signer = lifecycle.load_signer(session, runtime.keystore)
         new = registry.reissue(
             session,
             number,
@@ -273,11 +274,13 @@ def pdf(
     jobs: int | None,
 ) -> None:
     """Print a document as a signed PDF, or a whole class with --all."""
+    from verifier.keys import lifecycle
     from verifier.printing import batch, blank
     from verifier.printing.data import print_data
     from verifier.printing.fonts import check_fonts
     from verifier.printing.labels import UZ_EN, UZ_RU_EN
-    from verifier.printing.render import load_pdf_signer, render_signed
+    from verifier.printing.pades import PdfSigner
+    from verifier.printing.render import render_signed
 
     check_fonts()  # before any database work: a missing font is a broken install
     languages = UZ_RU_EN if russian else UZ_EN
@@ -286,7 +289,7 @@ def pdf(
             raise VerifierError("use either NUMBER -o FILE or --all --institution CODE --out DIR")
         progress = _ProgressLine("documents") if sys.stderr.isatty() else None
         with runtime.database.session() as session:
-            kid = load_pdf_signer(session, runtime.keystore).kid
+            kid = PdfSigner(lifecycle.document_signing_key(session, runtime.keystore)).kid
             summary = batch.print_class(
                 session,
                 runtime.keystore,
@@ -314,7 +317,9 @@ def pdf(
             document_pdf = blank.render_on_blank(data, blank.load_form(blank_form), languages)
         else:
             document_pdf = render_signed(
-                data, load_pdf_signer(session, runtime.keystore), languages
+                data,
+                PdfSigner(lifecycle.document_signing_key(session, runtime.keystore)),
+                languages,
             )
     batch.write_atomically(output, document_pdf)
     click.echo(f"wrote {output} ({data.number}, {len(document_pdf):,} bytes)")
@@ -361,14 +366,14 @@ def verify(runtime: Runtime, target: str, jwks: Path | None, as_json: bool) -> N
             )
         else:
             with runtime.database.session() as session:
-                ring = KeyRing.from_registry(session)
+                ring = lifecycle.keyring(session)
                 certificates = runtime.keystore.certificates.published(key.kid for key in ring)
                 outcome = verify_pdf(session, document_pdf, ring, certificates=certificates)
     elif jwks is not None:
         outcome = verify_token_offline(target, KeyRing.from_jwks_file(jwks))
     else:
         with runtime.database.session() as session:
-            outcome = verify_token(session, target, KeyRing.from_registry(session))
+            outcome = verify_token(session, target, lifecycle.keyring(session))
     if as_json:
         click.echo(json.dumps(_verify_json(outcome), ensure_ascii=False, indent=2))
     else:
@@ -394,7 +399,7 @@ def keys_group() -> None:
 def keys_list(runtime: Runtime) -> None:
     """List signing keys and their status."""
     with runtime.database.session() as session:
-        ring = KeyRing.from_registry(session)
+        ring = lifecycle.keyring(session)
     for key in ring:
         until = key.valid_until.isoformat(timespec="seconds") if key.valid_until else "-"
         click.echo(
@@ -408,7 +413,7 @@ def keys_list(runtime: Runtime) -> None:
 def keys_rotate(runtime: Runtime) -> None:
     """Make a new signing key; the old one keeps verifying."""
     with runtime.database.transaction() as session:
-        kid = keys.rotate(session, runtime.keystore, actor=_actor())
+        kid = lifecycle.rotate(session, runtime.keystore, actor=_actor())
     click.echo(f"new signing key {kid}")
 
 
@@ -418,7 +423,7 @@ def keys_rotate(runtime: Runtime) -> None:
 def keys_export(runtime: Runtime, output: Path | None) -> None:
     """Print the public keys as a JWKS (or write it to a file)."""
     with runtime.database.session() as session:
-        text = json.dumps(KeyRing.from_registry(session).to_jwks(), indent=2) + "\n"
+        text = json.dumps(lifecycle.keyring(session).to_jwks(), indent=2) + "\n"
     if output:
         output.write_text(text, encoding="utf-8")
     else:
@@ -442,7 +447,7 @@ def _parse_time(value: str) -> dt.datetime:
 def keys_compromise(runtime: Runtime, kid: str, at: str) -> None:
     """Mark a key compromised from a time on."""
     with runtime.database.transaction() as session:
-        new_kid = keys.compromise(
+        new_kid = lifecycle.compromise(
             session, runtime.keystore, kid, at=_parse_time(at), actor=_actor()
         )
     click.echo(f"key {kid} marked compromised")
@@ -599,7 +604,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
 def demo_command(runtime: Runtime) -> None:
     """Load a sample institution and a few dozen documents."""
     with runtime.database.transaction() as session:
-        signer = keys.load_signer(session, runtime.keystore)
+        signer = lifecycle.load_signer(session, runtime.keystore)
         loaded = demo.load(session, signer, actor=_actor())
     if not loaded:
         click.echo("demo data is already loaded")

@@ -41,8 +41,8 @@ from verifier.db import schema  # noqa: E402
 from verifier.db.models import Document, Institution  # noqa: E402
 from verifier.documents import registry  # noqa: E402
 from verifier.imports import files  # noqa: E402
+from verifier.keys import lifecycle  # noqa: E402
 from verifier.runtime import Runtime  # noqa: E402
-from verifier.signing import keys  # noqa: E402
 
 BASE_URL = "https://diplom.example.uz"
 SURNAMES = ["Gʻulomov", "Yoʻldoshev", "Qodirov", "Ҳолматов", "Ergashev", "Oʻrinboyev", "Rahimov"]
@@ -62,7 +62,7 @@ def prepare_registry(settings: Settings, rows: int, work: Path) -> Runtime:
     runtime = Runtime(settings)
     schema.upgrade(runtime.database)
     with runtime.database.transaction() as session:
-        keys.ensure_key(session, runtime.keystore, actor="bench")
+        lifecycle.ensure_key(session, runtime.keystore, actor="bench")
         if session.scalars(select(Institution).where(Institution.code == "TATT")).first() is None:
             registry.add_institution(session, "TATT", name_uz="Toshkent texnikumi", actor="bench")
     with runtime.database.session() as session:

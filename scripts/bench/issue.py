@@ -32,9 +32,9 @@ from verifier.documents import registry  # noqa: E402
 from verifier.documents.parse import parse_record  # noqa: E402
 from verifier.documents.record import Record  # noqa: E402
 from verifier.imports import files  # noqa: E402
+from verifier.keys import lifecycle  # noqa: E402
 from verifier.runtime import Runtime  # noqa: E402
 from verifier.signing import keys  # noqa: E402
-from verifier.signing.keys import KeyRing  # noqa: E402
 
 BASE_URL = "https://diplom.example.uz"
 
@@ -55,7 +55,7 @@ def child_import(csv_path: Path, directory: Path) -> None:
     runtime = runtime_in(directory)
     schema.upgrade(runtime.database)
     with runtime.database.transaction() as session:
-        keys.ensure_key(session, runtime.keystore, actor="bench")
+        lifecycle.ensure_key(session, runtime.keystore, actor="bench")
         registry.add_institution(session, "TATT", name_uz="Toshkent texnikumi", actor="bench")
     started = time.perf_counter()
     summary = files.issue_file(  # as `verifier issue` does: one process per CPU
@@ -141,8 +141,8 @@ def bench_verify(directory: Path, count: int = 20_000) -> tuple[float, float]:
     """(raw verifies per second, tokens.verify per second) on the same tokens."""
     runtime = runtime_in(directory)
     with runtime.database.session() as session:
-        ring = KeyRing.from_registry(session)
-        signer = keys.load_signer(session, runtime.keystore)
+        ring = lifecycle.keyring(session)
+        signer = lifecycle.load_signer(session, runtime.keystore)
     rows = list(generated_rows(count))
     tokens = []
     for index, values in enumerate(rows, start=1):

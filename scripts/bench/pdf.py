@@ -33,8 +33,8 @@ from verifier.printing import (  # noqa: E402
 )
 from verifier.printing.data import PrintData, display_date, display_number  # noqa: E402
 from verifier.printing.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD, register_fonts  # noqa: E402
-from verifier.printing.pades import DocumentCertificates  # noqa: E402
 from verifier.printing.render import render_signed, render_unsigned  # noqa: E402
+from verifier.signing.certificates import DocumentCertificates  # noqa: E402
 from verifier.signing.keys import KeyStore  # noqa: E402
 from verifier.signing.tokens import Claims, qr_url, sign  # noqa: E402
 from verifier.vocabulary import DocumentType  # noqa: E402

@@ -11,9 +11,11 @@ import pypdfium2
 import pytest
 import zxingcpp
 
+from verifier.keys import lifecycle
 from verifier.printing.data import PrintData, print_data
 from verifier.printing.labels import UZ_EN, Languages
-from verifier.printing.render import load_pdf_signer, render_signed, render_unsigned
+from verifier.printing.pades import PdfSigner
+from verifier.printing.render import render_signed, render_unsigned
 from verifier.runtime import Runtime
 
 # The longest realistic Uzbek name with patronymic we print on one line.
@@ -35,7 +37,7 @@ def unsigned(runtime: Runtime, number: str, languages: Languages = UZ_EN) -> byt
 
 def signed(runtime: Runtime, number: str) -> bytes:
     with runtime.database.session() as session:
-        signer = load_pdf_signer(session, runtime.keystore)
+        signer = PdfSigner(lifecycle.document_signing_key(session, runtime.keystore))
     return render_signed(data_for(runtime, number), signer)
 
 

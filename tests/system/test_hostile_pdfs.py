@@ -19,11 +19,13 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from tests.support.hostile_pdfs import CORPUS
 from tests.support.pdfs import data_for, signed
 from tests.support.servers import Server
-from verifier.printing.pades import DocumentCertificates, PdfSigner
+from verifier.keys import lifecycle
+from verifier.printing.pades import PdfSigner
 from verifier.printing.render import render_unsigned
 from verifier.runtime import Runtime
+from verifier.signing.certificates import DocumentCertificates
 from verifier.signing.keys import KeyRing
-from verifier.verification import integrity
+from verifier.verification.pdf import integrity
 from verifier.verification.service import Outcome, Status, verify_pdf
 
 BUDGET_SECONDS = 8.0
@@ -92,7 +94,7 @@ def test_hostile_uploads_are_invalid_while_a_concurrent_look_up_stays_fast(
 
 def check(runtime: Runtime, pdf: bytes) -> Outcome:
     with runtime.database.session() as session:
-        ring = KeyRing.from_registry(session)
+        ring = lifecycle.keyring(session)
         certificates = runtime.keystore.certificates.published(key.kid for key in ring)
         return verify_pdf(session, pdf, ring, certificates=certificates)
 
@@ -100,7 +102,7 @@ def check(runtime: Runtime, pdf: bytes) -> Outcome:
 def attacker_signer(tmp_path: Path) -> PdfSigner:
     certificates = DocumentCertificates(tmp_path / "attacker")
     certificates.create("attacker")
-    return certificates.load("attacker")
+    return PdfSigner(certificates.load("attacker"))
 
 
 def test_a_genuine_pdf_updated_and_re_signed_by_a_self_signed_certificate_is_invalid(

@@ -23,7 +23,7 @@ from verifier.audit import events
 from verifier.config import Settings
 from verifier.db import Database
 from verifier.db.models import Document
-from verifier.signing.keys import KeyRing
+from verifier.keys import lifecycle
 from verifier.verification.service import Status, verify_token
 
 pytestmark = pytest.mark.slow
@@ -198,7 +198,7 @@ def test_import_on_worker_processes_issues_every_row_verifiably(
     assert verifier(settings, "audit").returncode == 0
     database = Database(settings.database_url)
     with database.session() as session:
-        ring = KeyRing.from_registry(session)
+        ring = lifecycle.keyring(session)
         tokens = session.execute(select(Document.number, Document.token)).all()
         assert len(tokens) == total
         outcomes = {verify_token(session, token, ring).status for _, token in tokens}

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from flask.testing import FlaskClient
 
 from tests.support.workspace import Account, csrf_token, log_in
+from verifier.keys import lifecycle
 from verifier.runtime import Runtime
-from verifier.signing import keys, tokens
-from verifier.signing.keys import KeyRing
+from verifier.signing import tokens
 from verifier.vocabulary import DocumentType
 
 DEEP = "[" * 3000 + "]" * 3000
@@ -82,9 +82,9 @@ def test_a_token_of_a_compromised_key_for_an_unknown_number_is_invalid(
     client: FlaskClient, runtime: Runtime
 ) -> None:
     with runtime.database.transaction() as session:
-        signer = keys.load_signer(session, runtime.keystore)
+        signer = lifecycle.load_signer(session, runtime.keystore)
         kid = signer.kid
-        keys.compromise(session, runtime.keystore, kid, at=dt.datetime.now(dt.UTC), actor="t")
+        lifecycle.compromise(session, runtime.keystore, kid, at=dt.datetime.now(dt.UTC), actor="t")
     claims = tokens.Claims(
         type=DocumentType.DIPLOMA,
         number="KT9999991",
@@ -96,6 +96,6 @@ def test_a_token_of_a_compromised_key_for_an_unknown_number_is_invalid(
     )
     token = tokens.sign(claims, signer)
     with runtime.database.session() as session:
-        assert KeyRing.from_registry(session).get(kid).status.value == "compromised"
+        assert lifecycle.keyring(session).get(kid).status.value == "compromised"
     reply = client.post("/api/v1/verify/token", json={"token": token})
     assert reply.get_json()["status"] == "invalid"

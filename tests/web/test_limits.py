@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 from tests.support.servers import Server, start_gunicorn, stop
 from verifier.config import Settings
 from verifier.db import schema
+from verifier.keys import lifecycle
 from verifier.runtime import Runtime
-from verifier.signing import keys
 from verifier.web.app import create_app
 
 REDIS_URL = os.environ.get("VERIFIER_TEST_REDIS_URL")
@@ -95,7 +95,7 @@ def test_with_redis_the_limit_holds_across_gunicorn_workers(tmp_path: Path) -> N
     runtime = Runtime(settings)
     schema.upgrade(runtime.database)
     with runtime.database.transaction() as session:
-        keys.ensure_key(session, runtime.keystore, actor="test")
+        lifecycle.ensure_key(session, runtime.keystore, actor="test")
     runtime.database.dispose()
     limit, rounds = 12, 16
     requests = rounds * 3

@@ -29,8 +29,10 @@ from verifier.documents.record import Record
 from verifier.documents.registry import LaidOut
 from verifier.errors import ImportRejected, RowError, VerifierError
 from verifier.imports.workers import Extent, Issuing, RawRow, Workers, parse_row, spool_chunk
+from verifier.keys.lifecycle import load_signer
 from verifier.signing import tokens
-from verifier.signing.keys import KeyStore, b64url, load_signer
+from verifier.signing.encoding import b64url
+from verifier.signing.keys import KeyStore
 
 CHUNK_SIZE = 1000
 T = TypeVar("T")

@@ -22,8 +22,9 @@ from verifier.db.models import Document, Institution
 from verifier.errors import NotFound
 from verifier.printing.data import PrintData
 from verifier.printing.labels import UZ_EN, Languages
-from verifier.printing.pades import DocumentCertificates, PdfSigner
+from verifier.printing.pades import PdfSigner
 from verifier.printing.render import render_signed, render_unsigned
+from verifier.signing.certificates import DocumentCertificates
 from verifier.signing.keys import KeyStore
 from verifier.vocabulary import DocumentStatus
 
@@ -60,7 +61,7 @@ def _init_worker(
     from verifier.printing.fonts import register_fonts
 
     register_fonts()
-    _worker_signer = certificates.load(kid) if certificates and kid else None
+    _worker_signer = PdfSigner(certificates.load(kid)) if certificates and kid else None
     _worker_languages = langs
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from verifier.db.models import Document
 from verifier.documents import registry
 from verifier.errors import VerifierError
-from verifier.printing.proof import Grade, Proof
+from verifier.signing.proof import Grade, Proof
 from verifier.signing.tokens import qr_url
 from verifier.vocabulary import DocumentStatus, DocumentType
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString
 from reportlab.pdfgen.canvas import Canvas
 
-from verifier.printing.proof import PROOF_FILENAME, Proof
+from verifier.signing.proof import PROOF_FILENAME, Proof
 
 
 def attach_proof(canvas: Canvas, proof: Proof) -> None:

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import io
 
-from sqlalchemy.orm import Session
-
-from verifier.errors import SigningKeyError
 from verifier.printing import certificate, diploma, transcript
 from verifier.printing.data import PrintData
 from verifier.printing.embed import attach_proof
 from verifier.printing.labels import UZ_EN, Languages
 from verifier.printing.pades import PdfSigner
 from verifier.printing.page import new_canvas
-from verifier.signing.keys import KeyStore, active_key
 from verifier.vocabulary import DocumentType
 
 _LAYOUTS = {
@@ -38,11 +34,3 @@ def render_unsigned(data: PrintData, languages: Languages = UZ_EN) -> bytes:
 def render_signed(data: PrintData, signer: PdfSigner, languages: Languages = UZ_EN) -> bytes:
     """The PDF as handed out: rendered, proof embedded, PAdES-signed."""
     return signer.sign(render_unsigned(data, languages), location=data.base_url)
-
-
-def load_pdf_signer(session: Session, store: KeyStore) -> PdfSigner:
-    """The document-signing certificate of the active token key."""
-    row = active_key(session)
-    if row is None:
-        raise SigningKeyError("no active signing key: run `verifier init`")
-    return store.certificates.load(row.kid)

@@ -30,10 +30,10 @@ from verifier.printing.page import (
     label_value,
     signature_lines,
 )
-from verifier.printing.proof import Grade
 from verifier.printing.qrdraw import draw_qr
 from verifier.printing.textfit import Fitted, fit
 from verifier.printing.units import mm
+from verifier.signing.proof import Grade
 
 PAGE = A4
 WIDTH, HEIGHT = PAGE

@@ -1,53 +1,32 @@
-"""The Ed25519 key ring: generate, load, rotate, compromise, publish as JWKS.
+"""Ed25519 keys: the published key ring (JWKS) and the private keys on disk.
 
 Private keys live only on disk (``VERIFIER_KEYS_DIR``, PKCS#8 PEM, encrypted
-when a passphrase is set). The database holds each key's public half and life
-cycle, which is what verification and the published JWKS are built from.
+when a passphrase is set) and only a :class:`Signer` uses one. The registry
+keeps each key's public half and life cycle (:mod:`verifier.keys.lifecycle`);
+this module knows nothing of the registry, so a token verifies offline
+against a JWKS file with nothing but this package.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
 import os
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from joserfc.jwk import OKPKey
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from verifier.audit import events
-from verifier.audit.events import NewEvent
-from verifier.db.models import SigningKey
 from verifier.errors import SigningKeyError, UnknownKey
+from verifier.signing.certificates import DocumentCertificates
+from verifier.signing.encoding import b64url, b64url_decode
 from verifier.vocabulary import KeyStatus
 
-if TYPE_CHECKING:
-    from verifier.printing.pades import DocumentCertificates
-
 ALGORITHM = "Ed25519"
-_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def b64url_decode(text: str) -> bytes:
-    """Strict base64url: no padding, no other alphabet, canonical trailing bits."""
-    if len(text) % 4 == 1 or _BASE64URL.fullmatch(text) is None:
-        raise ValueError("not canonical base64url")
-    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    if b64url(data) != text:
-        raise ValueError("not canonical base64url")
-    return data
 
 
 def raw_public_bytes(public_key: Ed25519PublicKey) -> bytes:
@@ -141,11 +120,6 @@ class KeyRing:
         return {"keys": [key.to_jwk() for key in sorted(self, key=lambda k: k.valid_from)]}
 
     @classmethod
-    def from_registry(cls, session: Session) -> KeyRing:
-        rows = session.scalars(select(SigningKey).order_by(SigningKey.created_at))
-        return cls(_public_key_from_row(row) for row in rows)
-
-    @classmethod
     def from_jwks(cls, document: Mapping[str, Any]) -> KeyRing:
         keys = document.get("keys")
         if not isinstance(keys, list):
@@ -204,17 +178,6 @@ class KeyRing:
         return cls.from_jwks(document)
 
 
-def _public_key_from_row(row: SigningKey) -> PublicKey:
-    return PublicKey(
-        kid=row.kid,
-        key=Ed25519PublicKey.from_public_bytes(b64url_decode(row.public_key)),
-        status=KeyStatus(row.status),
-        valid_from=row.created_at,
-        valid_until=row.retired_at or row.compromised_at,
-        compromised_at=row.compromised_at,
-    )
-
-
 class Signer:
     """The active private key; the only object that can make signatures."""
 
@@ -243,8 +206,6 @@ class KeyStore:
     @property
     def certificates(self) -> DocumentCertificates:
         """The PDF document-signing certificates kept beside the token keys."""
-        from verifier.printing.pades import DocumentCertificates
-
         return DocumentCertificates(self.directory, self._passphrase)
 
     def write(self, private_key: Ed25519PrivateKey) -> str:
@@ -284,103 +245,3 @@ class KeyStore:
         if kid_for(private_key.public_key()) != kid:
             raise SigningKeyError(f"{path} holds a different key than {kid}")
         return Signer(kid, private_key)
-
-
-def active_key(session: Session) -> SigningKey | None:
-    return session.scalars(select(SigningKey).where(SigningKey.status == KeyStatus.ACTIVE)).first()
-
-
-def load_signer(session: Session, store: KeyStore) -> Signer:
-    row = active_key(session)
-    if row is None:
-        raise SigningKeyError(
-            "no active signing key: run `verifier init` or `verifier keys rotate`"
-        )
-    return store.load(row.kid)
-
-
-def create_key(
-    session: Session, store: KeyStore, *, actor: str, kind: str = events.KEY_CREATED
-) -> str:
-    """Generate a key, write its private half to disk and record it as the active key."""
-    if active_key(session) is not None:
-        raise SigningKeyError("there is already an active signing key; use `verifier keys rotate`")
-    private_key = Ed25519PrivateKey.generate()
-    kid = store.write(private_key)
-    now = dt.datetime.now(dt.UTC)
-    # The PDF signing certificate is made with the key so they rotate together.
-    certificate = store.certificates.create(kid, now=now)
-    session.add(
-        SigningKey(
-            kid=kid,
-            public_key=b64url(raw_public_bytes(private_key.public_key())),
-            status=KeyStatus.ACTIVE.value,
-            created_at=now,
-        )
-    )
-    session.flush()
-    payload = {"kid": kid, "pdf_certificate_sha256": _fingerprint(certificate)}
-    events.append(session, [NewEvent(kind, kid, payload)], actor=actor, at=now)
-    return kid
-
-
-def _fingerprint(certificate: Any) -> str:
-    from verifier.printing.pades import fingerprint
-
-    return fingerprint(certificate)
-
-
-def ensure_pdf_certificate(session: Session, store: KeyStore, *, actor: str) -> str | None:
-    """Give the active key its PDF signing certificate if it has none (keys made before PDFs).
-
-    Returns the new certificate's SHA-256 fingerprint, or None if it existed.
-    """
-    row = active_key(session)
-    if row is None or store.certificates.exists(row.kid):
-        return None
-    certificate = store.certificates.create(row.kid)
-    digest = _fingerprint(certificate)
-    events.append(
-        session,
-        [NewEvent(events.PDF_CERTIFICATE_CREATED, row.kid, {"kid": row.kid, "sha256": digest})],
-        actor=actor,
-    )
-    return digest
-
-
-def ensure_key(session: Session, store: KeyStore, *, actor: str) -> str | None:
-    """Create the first key if there is no active one; return its kid, or None if one existed."""
-    if active_key(session) is not None:
-        return None
-    return create_key(session, store, actor=actor)
-
-
-def rotate(session: Session, store: KeyStore, *, actor: str) -> str:
-    """Retire the active key (it keeps verifying) and make a new one active."""
-    current = active_key(session)
-    if current is not None:
-        current.status = KeyStatus.RETIRED.value
-        current.retired_at = dt.datetime.now(dt.UTC)
-        session.flush()
-    return create_key(session, store, actor=actor, kind=events.KEY_ROTATED)
-
-
-def compromise(
-    session: Session, store: KeyStore, kid: str, *, at: dt.datetime, actor: str
-) -> str | None:
-    """Mark a key compromised from ``at``; returns the new active kid if it was the active one."""
-    row = session.scalars(select(SigningKey).where(SigningKey.kid == kid)).first()
-    if row is None:
-        raise UnknownKey(f"unknown signing key {kid!r}")
-    if row.status == KeyStatus.COMPROMISED:
-        raise SigningKeyError(f"key {kid} is already marked compromised")
-    if at.tzinfo is None:
-        raise SigningKeyError("the compromise time needs a time zone, e.g. 2026-01-31T12:00:00Z")
-    was_active = row.status == KeyStatus.ACTIVE
-    row.status = KeyStatus.COMPROMISED.value
-    row.compromised_at = at
-    session.flush()
-    events.append(
-        session, [NewEvent(events.KEY_COMPROMISED, kid, {"kid": kid, "at": _iso(at)})], actor=actor
-    )
-    return create_key(session, store, actor=actor, kind=events.KEY_ROTATED) if was_active else None

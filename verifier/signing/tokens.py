@@ -24,7 +24,8 @@ from joserfc import jws
 from joserfc.errors import JoseError, SecurityWarning
 
 from verifier.errors import BadSignature, MalformedToken, UnsupportedToken
-from verifier.signing.keys import KeyRing, PublicKey, Signer, b64url, b64url_decode
+from verifier.signing.encoding import b64url, b64url_decode
+from verifier.signing.keys import KeyRing, PublicKey, Signer
 from verifier.vocabulary import DocumentType
 
 FORMAT_VERSION = 1

@@ -28,11 +28,11 @@ from verifier.documents.names import surname_matches
 from verifier.documents.numbers import normalise_number
 from verifier.documents.registry import claims_for_document
 from verifier.errors import TokenError, UnsupportedToken, VerifierError
-from verifier.printing.proof import Proof, ProofError
 from verifier.signing import tokens
 from verifier.signing.keys import KeyRing
+from verifier.signing.proof import Proof, ProofError
 from verifier.signing.tokens import Claims
-from verifier.verification.sandbox import inspect_pdf
+from verifier.verification.pdf.sandbox import inspect_pdf
 from verifier.vocabulary import DocumentStatus, KeyStatus
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from flask import Flask, current_app
 
+from verifier.keys import lifecycle
 from verifier.runtime import Runtime
 from verifier.signing.keys import KeyRing
 
@@ -32,7 +33,7 @@ def keyring_provider(app: Flask) -> Callable[[], KeyRing]:
             if cached and now - cached[0][0] < KEYRING_TTL_SECONDS:
                 return cached[0][1]
         with current_runtime().database.session() as session:
-            ring = KeyRing.from_registry(session)
+            ring = lifecycle.keyring(session)
         with lock:
             cached[:] = [(now, ring)]
         return ring

@@ -38,6 +38,6 @@ def on_starting(server: Any) -> None:
 def post_worker_init(worker: Any) -> None:
     # Load pyHanko once per worker before it takes requests, so the first upload's
     # time budget is spent on the upload (verifier/verification/sandbox.py).
-    from verifier.verification.sandbox import warm_up
+    from verifier.verification.pdf.sandbox import warm_up
 
     warm_up()

@@ -11,9 +11,8 @@ from tests.support.values import diploma_values, record, transcript_values
 from verifier.db.models import CourseLine, Document, Event, Holder
 from verifier.documents import registry
 from verifier.errors import Conflict, NotFound, VerifierError
+from verifier.keys import lifecycle
 from verifier.runtime import Runtime
-from verifier.signing import keys
-from verifier.signing.keys import KeyRing
 from verifier.signing.tokens import verify
 
 
@@ -28,7 +27,7 @@ def test_issued_document_carries_a_token_of_its_own_record(
     number = issue()
     with runtime.database.session() as session:
         document = registry.get_document(session, number)
-        verified = verify(document.token, KeyRing.from_registry(session))
+        verified = verify(document.token, lifecycle.keyring(session))
         assert verified.claims == registry.claims_for_document(document)
 
 
@@ -40,7 +39,7 @@ def test_transcript_stores_its_courses_and_signs_their_digest(
         document = registry.get_document(session, number)
         assert [c.grade for c in document.courses] == ["4", "5"]
         assert (
-            verify(document.token, KeyRing.from_registry(session)).claims.grades_digest
+            verify(document.token, lifecycle.keyring(session)).claims.grades_digest
             == document.grades_digest
         )
 
@@ -112,7 +111,7 @@ def test_reissue_supersedes_the_old_number_with_a_copy(
 ) -> None:
     number = issue(transcript_values())
     with runtime.database.transaction() as session:
-        signer = keys.load_signer(session, runtime.keystore)
+        signer = lifecycle.load_signer(session, runtime.keystore)
         registry.reissue(
             session, number, new_number="KTI 2400999", reason="lost", signer=signer, actor="test"
         )
@@ -131,7 +130,7 @@ def test_reissue_onto_an_existing_number_is_a_conflict(
     first = issue()
     second = issue(diploma_values(number="KT2400002"))
     with runtime.database.session() as session:
-        signer = keys.load_signer(session, runtime.keystore)
+        signer = lifecycle.load_signer(session, runtime.keystore)
     with pytest.raises(Conflict), runtime.database.transaction() as session:
         registry.reissue(session, first, new_number=second, reason=None, signer=signer, actor="t")
     with runtime.database.session() as session:
@@ -141,7 +140,7 @@ def test_reissue_onto_an_existing_number_is_a_conflict(
 def test_failed_transaction_leaves_no_trace(runtime: Runtime, institution: str) -> None:
     good, bad = record(diploma_values()), record(diploma_values(number="KT2", institution="NOPE"))
     with runtime.database.session() as session:
-        signer = keys.load_signer(session, runtime.keystore)
+        signer = lifecycle.load_signer(session, runtime.keystore)
     with pytest.raises(NotFound), runtime.database.transaction() as session:
         registry.issue(session, [good, bad], signer, actor="test")
     assert count(runtime, Document) == 0

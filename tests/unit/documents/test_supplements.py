@@ -9,8 +9,8 @@ import pytest
 from tests.support.values import diploma_values, transcript_values
 from verifier.documents import registry
 from verifier.errors import Conflict
+from verifier.keys import lifecycle
 from verifier.runtime import Runtime
-from verifier.signing import keys
 from verifier.verification.service import NumberQuery, Status, verify_number, verify_numbers
 
 
@@ -26,7 +26,7 @@ def _answer(runtime: Runtime, number: str) -> dict[str, object]:
 
 def _reissue(runtime: Runtime, number: str, new: str, **extra: object) -> None:
     with runtime.database.transaction() as session:
-        signer = keys.load_signer(session, runtime.keystore)
+        signer = lifecycle.load_signer(session, runtime.keystore)
         registry.reissue(
             session,
             number,

@@ -17,10 +17,10 @@ from pyhanko_certvalidator import ValidationContext
 
 from tests.support.pdfs import pdfsig, signed
 from verifier.errors import SigningKeyError
-from verifier.printing.pades import DocumentCertificates
+from verifier.keys import lifecycle
+from verifier.keys.lifecycle import active_key
 from verifier.runtime import Runtime
-from verifier.signing import keys
-from verifier.signing.keys import KeyRing, active_key
+from verifier.signing.certificates import DocumentCertificates
 from verifier.verification.service import Outcome, Status, verify_pdf
 
 
@@ -88,7 +88,7 @@ def test_rotating_the_keys_rotates_the_document_signing_certificate(runtime: Run
     with runtime.database.transaction() as session:
         old = active_key(session)
         assert old is not None
-        new_kid = keys.rotate(session, store, actor="test")
+        new_kid = lifecycle.rotate(session, store, actor="test")
     old_certificate = store.certificates.certificate(old.kid)
     new_certificate = store.certificates.certificate(new_kid)
     assert new_certificate.serial_number != old_certificate.serial_number
@@ -110,7 +110,7 @@ def test_the_signing_key_file_is_private_and_encrypted_with_the_passphrase(
 
 def verify(runtime: Runtime, pdf: bytes) -> Outcome:
     with runtime.database.session() as session:
-        ring = KeyRing.from_registry(session)
+        ring = lifecycle.keyring(session)
         certificates = runtime.keystore.certificates.published(key.kid for key in ring)
         return verify_pdf(session, pdf, ring, certificates=certificates)
 

@@ -10,11 +10,13 @@ from reportlab.pdfgen.canvas import Canvas
 
 from tests.support.values import transcript_values
 from verifier.documents import registry
+from verifier.keys import lifecycle
 from verifier.printing.embed import attach_proof
-from verifier.printing.proof import MAX_PDF_BYTES, Proof, read_proof
-from verifier.printing.render import load_pdf_signer
+from verifier.printing.pades import PdfSigner
 from verifier.runtime import Runtime
 from verifier.signing.keys import KeyRing
+from verifier.signing.proof import Proof
+from verifier.verification.pdf.proof import MAX_PDF_BYTES, read_proof
 from verifier.verification.service import Outcome, Status, verify_pdf
 
 GRADES = (("Oliy matematika", 216, "4"), ("Dasturlash asoslari", 288, "5"))
@@ -44,8 +46,8 @@ def check(runtime: Runtime, data: bytes, *, online: bool = True, sign: bool = Tr
     """verify_pdf() of ``data``, first signed by the service (as every PDF it issues is)."""
     with runtime.database.session() as session:
         if sign:
-            data = load_pdf_signer(session, runtime.keystore).sign(data)
-        ring = KeyRing.from_registry(session)
+            data = PdfSigner(lifecycle.document_signing_key(session, runtime.keystore)).sign(data)
+        ring = lifecycle.keyring(session)
         certificates = service_certificates(runtime, ring) if online else None
         return verify_pdf(session if online else None, data, ring, certificates=certificates)
 

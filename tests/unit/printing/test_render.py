@@ -20,16 +20,17 @@ from tests.support.pdfs import (
 )
 from tests.support.values import certificate_values, diploma_values, transcript_values
 from verifier.errors import NotFound, VerifierError
+from verifier.keys import lifecycle
 from verifier.printing.blank import load_form, render_on_blank
 from verifier.printing.data import PrintRefused, print_data
 from verifier.printing.diploma import NAME_WIDTH
 from verifier.printing.fonts import SERIF_BOLD, FontMissing, check_fonts, register_fonts
+from verifier.printing.pades import PdfSigner
 from verifier.printing.qrdraw import draw_qr, merged_rects
 from verifier.printing.qrmatrix import qr_matrix, qr_row_strings
-from verifier.printing.render import load_pdf_signer, render_signed, render_unsigned
+from verifier.printing.render import render_signed, render_unsigned
 from verifier.printing.textfit import fit
 from verifier.runtime import Runtime
-from verifier.signing.keys import KeyRing
 from verifier.verification.service import Status, verify_pdf, verify_token
 
 
@@ -41,7 +42,7 @@ def test_the_qr_code_decodes_to_the_document_url_which_verifies_valid(
     decoded = decode_qr_codes(render_unsigned(data))
     assert decoded == [data.qr_url]
     with runtime.database.session() as session:
-        assert verify_token(session, decoded[0], KeyRing.from_registry(session)).is_valid
+        assert verify_token(session, decoded[0], lifecycle.keyring(session)).is_valid
 
 
 def test_the_qr_code_is_vector_drawing_not_an_image(
@@ -108,8 +109,8 @@ def test_a_transcript_of_80_courses_spills_onto_numbered_pages_and_verifies(
         assert str(line["name"]) in text
     assert text.count("(davomi / continued)") == pages - 1
     with runtime.database.session() as session:
-        ring = KeyRing.from_registry(session)
-        signed_pdf = load_pdf_signer(session, runtime.keystore).sign(pdf)
+        ring = lifecycle.keyring(session)
+        signed_pdf = PdfSigner(lifecycle.document_signing_key(session, runtime.keystore)).sign(pdf)
         certificates = runtime.keystore.certificates.published(key.kid for key in ring)
         assert verify_pdf(session, signed_pdf, ring, certificates=certificates).is_valid
 
@@ -122,8 +123,10 @@ def test_a_reprinted_transcript_with_one_changed_grade_is_invalid(
     forged = type(data)(**{**data.__dict__, "courses": ((name, hours, "5"), *data.courses[1:])})
     assert grade != "5"
     with runtime.database.session() as session:
-        ring = KeyRing.from_registry(session)
-        forged_pdf = render_signed(forged, load_pdf_signer(session, runtime.keystore))
+        ring = lifecycle.keyring(session)
+        forged_pdf = render_signed(
+            forged, PdfSigner(lifecycle.document_signing_key(session, runtime.keystore))
+        )
         certificates = runtime.keystore.certificates.published(key.kid for key in ring)
         outcome = verify_pdf(session, forged_pdf, ring, certificates=certificates)
     assert outcome.status is Status.INVALID

@@ -17,21 +17,22 @@ from tests.support.values import diploma_values
 from verifier.config import Settings
 from verifier.documents import registry
 from verifier.errors import SigningKeyError, UnknownKey
+from verifier.keys import lifecycle
 from verifier.runtime import Runtime
-from verifier.signing import keys
-from verifier.signing.keys import KeyRing, KeyStore, b64url, kid_for, raw_public_bytes
+from verifier.signing.encoding import b64url
+from verifier.signing.keys import KeyRing, KeyStore, kid_for, raw_public_bytes
 from verifier.verification.service import Status, verify_token, verify_token_offline
 from verifier.vocabulary import KeyStatus
 
 
 def ring(runtime: Runtime) -> KeyRing:
     with runtime.database.session() as session:
-        return KeyRing.from_registry(session)
+        return lifecycle.keyring(session)
 
 
 def rotate(runtime: Runtime) -> str:
     with runtime.database.transaction() as session:
-        return keys.rotate(session, runtime.keystore, actor="test")
+        return lifecycle.rotate(session, runtime.keystore, actor="test")
 
 
 def token_of(runtime: Runtime, number: str) -> str:
@@ -41,7 +42,7 @@ def token_of(runtime: Runtime, number: str) -> str:
 
 def check(runtime: Runtime, token: str) -> Status:
     with runtime.database.session() as session:
-        return verify_token(session, token, KeyRing.from_registry(session)).status
+        return verify_token(session, token, lifecycle.keyring(session)).status
 
 
 def test_private_key_file_is_pkcs8_pem_readable_only_by_its_owner(runtime: Runtime) -> None:
@@ -66,7 +67,7 @@ def test_missing_private_key_file_is_a_clear_error(runtime: Runtime) -> None:
     (key,) = list(ring(runtime))
     runtime.keystore.path_for(key.kid).unlink()
     with pytest.raises(SigningKeyError, match="not found"), runtime.database.session() as session:
-        keys.load_signer(session, runtime.keystore)
+        lifecycle.load_signer(session, runtime.keystore)
 
 
 def test_rotation_leaves_exactly_one_active_key(runtime: Runtime) -> None:
@@ -109,7 +110,9 @@ def test_compromise_keeps_documents_recorded_before_it(
     number = issue()
     kid = next(iter(ring(runtime))).kid
     with runtime.database.transaction() as session:
-        keys.compromise(session, runtime.keystore, kid, at=dt.datetime.now(dt.UTC), actor="test")
+        lifecycle.compromise(
+            session, runtime.keystore, kid, at=dt.datetime.now(dt.UTC), actor="test"
+        )
     assert check(runtime, token_of(runtime, number)) is Status.VALID
 
 
@@ -119,7 +122,7 @@ def test_compromise_invalidates_documents_recorded_after_it(
     number = issue()
     kid = next(iter(ring(runtime))).kid
     with runtime.database.transaction() as session:
-        keys.compromise(
+        lifecycle.compromise(
             session, runtime.keystore, kid, at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC), actor="test"
         )
     assert check(runtime, token_of(runtime, number)) is Status.INVALID
@@ -135,7 +138,9 @@ def test_compromised_key_token_for_an_unrecorded_document_is_not_valid(
     kid = next(iter(ring(runtime))).kid
     stolen = runtime.keystore.load(kid)
     with runtime.database.transaction() as session:
-        keys.compromise(session, runtime.keystore, kid, at=dt.datetime.now(dt.UTC), actor="test")
+        lifecycle.compromise(
+            session, runtime.keystore, kid, at=dt.datetime.now(dt.UTC), actor="test"
+        )
     forged = sign(record(diploma_values(number="KT7777777")).claims, stolen)
     assert check(runtime, forged) is not Status.VALID
     assert verify_token_offline(forged, ring(runtime)).status is Status.INVALID
@@ -144,7 +149,7 @@ def test_compromised_key_token_for_an_unrecorded_document_is_not_valid(
 def test_compromising_the_active_key_makes_a_new_active_key(runtime: Runtime) -> None:
     kid = next(iter(ring(runtime))).kid
     with runtime.database.transaction() as session:
-        new = keys.compromise(
+        new = lifecycle.compromise(
             session, runtime.keystore, kid, at=dt.datetime.now(dt.UTC), actor="test"
         )
     assert new is not None and ring(runtime).get(new).status is KeyStatus.ACTIVE

@@ -29,7 +29,8 @@ from jwt.algorithms import OKPAlgorithm
 from verifier.cli import cli
 from verifier.errors import SigningKeyError, TokenError, UnsupportedToken
 from verifier.signing import tokens
-from verifier.signing.keys import KeyRing, b64url_decode
+from verifier.signing.encoding import b64url_decode
+from verifier.signing.keys import KeyRing
 from verifier.verification.service import Outcome, verify_token_offline
 from verifier.vocabulary import KeyStatus
 

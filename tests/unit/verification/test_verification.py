@@ -9,9 +9,8 @@ import pytest
 
 from tests.support.values import diploma_values, record
 from verifier.documents import registry
+from verifier.keys import lifecycle
 from verifier.runtime import Runtime
-from verifier.signing import keys
-from verifier.signing.keys import KeyRing
 from verifier.signing.tokens import sign
 from verifier.verification.service import (
     IncompleteQuery,
@@ -106,7 +105,7 @@ def test_superseded_document_names_its_replacement(
 ) -> None:
     issue()
     with runtime.database.transaction() as session:
-        signer = keys.load_signer(session, runtime.keystore)
+        signer = lifecycle.load_signer(session, runtime.keystore)
         registry.reissue(
             session, "KT2400001", new_number="KT2400999", reason=None, signer=signer, actor="t"
         )
@@ -138,10 +137,10 @@ def test_genuine_signature_over_claims_that_differ_from_the_registry_is_invalid(
 ) -> None:
     issue()
     with runtime.database.session() as session:
-        signer = keys.load_signer(session, runtime.keystore)
+        signer = lifecycle.load_signer(session, runtime.keystore)
     altered = sign(record(diploma_values(qualification="Bosh muhandis")).claims, signer)
     with runtime.database.session() as session:
-        outcome = verify_token(session, altered, KeyRing.from_registry(session))
+        outcome = verify_token(session, altered, lifecycle.keyring(session))
     assert outcome.status is Status.INVALID and "qualification" in outcome.checks[-1].detail
 
 
@@ -149,11 +148,9 @@ def test_token_for_a_number_the_registry_lacks_is_not_found(
     runtime: Runtime, institution: str
 ) -> None:
     with runtime.database.session() as session:
-        signer = keys.load_signer(session, runtime.keystore)
+        signer = lifecycle.load_signer(session, runtime.keystore)
         token = sign(record(diploma_values()).claims, signer)
-        assert (
-            verify_token(session, token, KeyRing.from_registry(session)).status is Status.NOT_FOUND
-        )
+        assert verify_token(session, token, lifecycle.keyring(session)).status is Status.NOT_FOUND
 
 
 def test_unreachable_database_is_error_never_valid_or_not_found(
@@ -167,7 +164,7 @@ def test_unreachable_database_is_error_never_valid_or_not_found(
         assert verify_number(session, "KT2400001", surname="Gulomov").status is Status.ERROR
     with runtime.database.session() as good:
         token = registry.get_document(good, "KT2400001").token
-        ring = KeyRing.from_registry(good)
+        ring = lifecycle.keyring(good)
     with broken.session() as session:
         assert verify_token(session, token, ring).status is Status.ERROR
 

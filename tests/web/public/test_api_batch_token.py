@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from jwcrypto import jwk, jws
 from werkzeug.test import TestResponse
 
+from verifier.keys import lifecycle
 from verifier.runtime import Runtime
-from verifier.signing import keys
 
 pytestmark = pytest.mark.usefixtures("demo_data")
 
@@ -196,7 +196,7 @@ def test_a_key_rotation_reaches_the_api_and_old_tokens_stay_valid(
     runtime: Runtime, client: FlaskClient, token_of: Callable[[str], str]
 ) -> None:
     with runtime.database.transaction() as session:
-        keys.rotate(session, runtime.keystore, actor="test")
+        lifecycle.rotate(session, runtime.keystore, actor="test")
     # A new app process sees the new key at once; running ones within seconds.
     from verifier.web.app import create_app
 

@@ -12,8 +12,8 @@ from werkzeug.test import TestResponse
 from tests.support.values import BASE_URL, diploma_values, transcript_values
 from verifier.db.models import Document
 from verifier.documents import registry
+from verifier.keys import lifecycle
 from verifier.runtime import Runtime
-from verifier.signing.keys import KeyRing
 from verifier.staff import api_tokens
 from verifier.verification.service import Status, verify_token
 
@@ -62,7 +62,7 @@ def test_one_document_is_issued_and_its_qr_url_verifies(
     (document,) = js(response)["documents"]
     assert document["number"] == "KT2400001" and document["qr_url"].startswith(f"{BASE_URL}/v/")
     with runtime.database.session() as session:
-        outcome = verify_token(session, document["qr_url"], KeyRing.from_registry(session))
+        outcome = verify_token(session, document["qr_url"], lifecycle.keyring(session))
     assert outcome.status is Status.VALID
 
 

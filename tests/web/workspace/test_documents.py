@@ -28,8 +28,8 @@ from tests.support.workspace import (
 )
 from verifier.db.models import Document, Event, StaffUser
 from verifier.documents import registry
+from verifier.keys import lifecycle
 from verifier.runtime import Runtime
-from verifier.signing import keys
 from verifier.web.app import create_app
 
 GENERIC_REFUSAL = "The e-mail address, password or code is wrong."
@@ -236,7 +236,9 @@ def test_search_results_are_paginated(
 ) -> None:
     records = [record(diploma_values(number=f"KT24{index:05d}")) for index in range(55)]
     with runtime.database.transaction() as session:
-        registry.issue(session, records, keys.load_signer(session, runtime.keystore), actor="t")
+        registry.issue(
+            session, records, lifecycle.load_signer(session, runtime.keystore), actor="t"
+        )
     client = signed_in(registrar)
     first = text(client.get("/registrar/documents/"))
     assert "55 documents found" in first and "Page 1 of 2" in first

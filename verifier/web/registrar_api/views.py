@@ -29,7 +29,8 @@ from verifier.documents.parse import parse_record
 from verifier.documents.record import Record
 from verifier.errors import Conflict, MalformedNumber, RowError, VerifierError
 from verifier.imports import files
-from verifier.signing import keys, tokens
+from verifier.keys import lifecycle
+from verifier.signing import tokens
 from verifier.staff import api_tokens
 from verifier.web.context import current_runtime
 
@@ -214,7 +215,7 @@ def _issue(
     records, problems = _records(session, items, token, base_url)
     if problems:
         raise _invalid(sorted(problems, key=lambda p: p.row))
-    signer = keys.load_signer(session, current_runtime().keystore)
+    signer = lifecycle.load_signer(session, current_runtime().keystore)
     try:
         issued = registry.issue(session, records, signer, actor=_actor(token))
     except VerifierError as exc:

@@ -20,8 +20,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from verifier.db.models import ApiToken, Event, Institution, SigningKey, StaffUser
 from verifier.documents import registry
 from verifier.errors import VerifierError
+from verifier.keys import lifecycle
 from verifier.printing.qr import qr_png
-from verifier.signing import keys
 from verifier.staff import accounts, api_tokens
 from verifier.vocabulary import StaffRole
 from verifier.web.context import current_runtime
@@ -196,7 +196,7 @@ def signing_keys() -> str:
 def rotate_key() -> BaseResponse:
     runtime = current_runtime()
     with runtime.database.transaction() as db:
-        kid = keys.rotate(db, runtime.keystore, actor=actor())
+        kid = lifecycle.rotate(db, runtime.keystore, actor=actor())
     flash(_("New signing key %(kid)s is active; the old one keeps verifying.", kid=kid))
     return redirect(url_for(".signing_keys"))
 

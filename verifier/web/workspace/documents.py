@@ -31,7 +31,8 @@ from verifier.documents.parse import FIELDS, parse_record
 from verifier.documents.record import Record
 from verifier.errors import Conflict, MalformedNumber, NotFound, RowError, VerifierError
 from verifier.imports import files
-from verifier.signing import keys, tokens
+from verifier.keys import lifecycle
+from verifier.signing import tokens
 from verifier.vocabulary import DocumentStatus, DocumentType, RevocationCode, StaffRole
 from verifier.web.context import current_runtime
 from verifier.web.workspace.auth import (
@@ -288,7 +289,7 @@ def reissue(number: str) -> BaseResponse | tuple[str, int]:
                 old,
                 new_number=canonical,
                 reason=reason or None,
-                signer=keys.load_signer(db, runtime.keystore),
+                signer=lifecycle.load_signer(db, runtime.keystore),
                 actor=actor(),
             )
     except VerifierError as exc:
@@ -301,8 +302,10 @@ def reissue(number: str) -> BaseResponse | tuple[str, int]:
 @roles(StaffRole.REGISTRAR)
 def pdf(number: str) -> Response | tuple[str, int]:
     """The signed PDF, as an attachment; recorded as a download (a POST, so never prefetched)."""
+    from verifier.keys import lifecycle
     from verifier.printing.data import PrintData, PrintRefused, printable
-    from verifier.printing.render import load_pdf_signer, render_signed
+    from verifier.printing.pades import PdfSigner
+    from verifier.printing.render import render_signed
 
     runtime = current_runtime()
     canonical = _own(number)
@@ -315,7 +318,7 @@ def pdf(number: str) -> Response | tuple[str, int]:
                 number, 409, pdf_error=_("A revoked or superseded document is not printed.")
             )
         data = PrintData.from_document(document, runtime.settings.base_url)
-        body = render_signed(data, load_pdf_signer(db, runtime.keystore))
+        body = render_signed(data, PdfSigner(lifecycle.document_signing_key(db, runtime.keystore)))
     with runtime.database.transaction() as db:
         events.append(
             db,
@@ -391,7 +394,7 @@ def issue() -> BaseResponse | tuple[str, int]:
         with runtime.database.transaction() as db:
             if parsed.number in registry.existing_documents(db, [parsed.number]):
                 raise Conflict(_("%(number)s is already issued.", number=parsed.number))
-            registry.issue(db, [parsed], keys.load_signer(db, runtime.keystore), actor=actor())
+            registry.issue(db, [parsed], lifecycle.load_signer(db, runtime.keystore), actor=actor())
     except (Conflict, NotFound) as exc:
         return _issue_form(form, {"number": [str(exc)]}, 409)
     flash(_("%(number)s is issued.", number=parsed.number))

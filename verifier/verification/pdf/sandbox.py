@@ -35,9 +35,10 @@ import signal
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from verifier.printing.proof import Proof, ProofError
+from verifier.signing.proof import Proof, ProofError
 
 MEMORY_BUDGET = 256 * 1024 * 1024
 CPU_SECONDS = 5
@@ -71,8 +72,8 @@ def _limit_self() -> None:
 
 def _inspect(data: bytes, certificates: Sequence[bytes] | None) -> dict[str, Any]:
     """Runs in the child: plain values, never an exception."""
-    from verifier.printing.proof import read_proof
-    from verifier.verification.integrity import signature_state
+    from verifier.verification.pdf.integrity import signature_state
+    from verifier.verification.pdf.proof import read_proof
 
     try:
         try:
@@ -152,8 +153,14 @@ def inspect_pdf(data: bytes, certificates: Sequence[bytes] | None) -> Findings:
 _warm = False
 
 
+# A one-page PDF the service printed, with an embedded proof, signed with a
+# throw-away certificate: parsing it exercises what a genuine upload does.
+# Shipped as a file so that warming up needs no printing code.
+WARM_UP_PDF = Path(__file__).with_name("warm-up.pdf")
+
+
 def warm_up() -> None:
-    """Once per process, before the first fork: check a PDF we make and sign ourselves.
+    """Once per process, before the first fork: check a signed PDF like the ones we make.
 
     pyHanko imports much of itself lazily, on first validation; done in the
     parent, every child inherits it loaded instead of importing it again
@@ -163,32 +170,15 @@ def warm_up() -> None:
     global _warm
     if _warm:
         return
-    import io
-    import tempfile
-    from pathlib import Path
+    from verifier.verification.pdf.integrity import signature_state
+    from verifier.verification.pdf.proof import read_proof
 
-    from reportlab.pdfgen.canvas import Canvas
-
-    from verifier.printing.embed import attach_proof
-    from verifier.printing.pades import DocumentCertificates
-    from verifier.printing.proof import read_proof
-    from verifier.verification.integrity import signature_state
-
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer)
-    canvas.drawString(72, 720, "warm-up")
-    attach_proof(canvas, Proof("warm.up.token"))
-    canvas.showPage()
-    canvas.save()
     previous = logging.root.manager.disable
     logging.disable(logging.CRITICAL)
     try:
-        with tempfile.TemporaryDirectory() as directory:
-            certificates = DocumentCertificates(Path(directory))
-            certificates.create("warmup")
-            signed = certificates.load("warmup").sign(buffer.getvalue())
-        read_proof(signed)
-        signature_state(signed, None)
+        sample = WARM_UP_PDF.read_bytes()
+        read_proof(sample)
+        signature_state(sample, None)
     except Exception:  # best effort: a cold child is slower, not wrong
         logging.disable(previous)
         logging.getLogger(__name__).warning("PDF sandbox warm-up failed", exc_info=True)

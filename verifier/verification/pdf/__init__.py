@@ -1,0 +1,1 @@
+"""Untrusted PDFs: parsed in a sandbox, their signature and embedded proof checked."""
