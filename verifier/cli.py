@@ -29,13 +29,8 @@ from verifier.runtime import Runtime
 from verifier.signing import tokens
 from verifier.signing.keys import KeyRing
 from verifier.staff import accounts, api_tokens
-from verifier.verification.service import (
-    Outcome,
-    describe,
-    verify_pdf,
-    verify_token,
-    verify_token_offline,
-)
+from verifier.verification.outcome import Outcome
+from verifier.verification.service import describe, verify_pdf, verify_token, verify_token_offline
 from verifier.vocabulary import RevocationCode
 
 
@@ -276,7 +271,6 @@ def pdf(
     """Print a document as a signed PDF, or a whole class with --all."""
     from verifier.keys import lifecycle
     from verifier.printing import batch, blank
-    from verifier.printing.data import print_data
     from verifier.printing.fonts import check_fonts
     from verifier.printing.labels import UZ_EN, UZ_RU_EN
     from verifier.printing.pades import PdfSigner
@@ -289,30 +283,31 @@ def pdf(
             raise VerifierError("use either NUMBER -o FILE or --all --institution CODE --out DIR")
         progress = _ProgressLine("documents") if sys.stderr.isatty() else None
         with runtime.database.session() as session:
-            kid = PdfSigner(lifecycle.document_signing_key(session, runtime.keystore)).kid
-            summary = batch.print_class(
-                session,
-                runtime.keystore,
-                kid,
-                institution=institution,
-                directory=out_dir,
-                base_url=runtime.settings.base_url,
-                languages=languages,
-                workers=jobs,
-                progress=progress,
+            kid = lifecycle.document_signing_key(session, runtime.keystore).kid
+            documents, not_printable = registry.class_print_data(
+                session, institution, runtime.settings.base_url
             )
+        summary = batch.print_class(
+            documents,
+            runtime.keystore,
+            kid,
+            directory=out_dir,
+            languages=languages,
+            workers=jobs,
+            progress=progress,
+        )
         if progress:
             click.echo(err=True)
         click.echo(
             f"{summary.written} written, {summary.skipped_existing} already there, "
-            f"{summary.not_printable} revoked or superseded not printed "
+            f"{not_printable} revoked or superseded not printed "
             f"({summary.seconds:.1f} s) in {out_dir}"
         )
         return
     if not number or not output:
         raise VerifierError("give a document NUMBER and -o FILE (or --all, see --help)")
     with runtime.database.session() as session:
-        data = print_data(session, number, runtime.settings.base_url)
+        data = registry.print_data(session, number, runtime.settings.base_url)
         if blank_form:
             document_pdf = blank.render_on_blank(data, blank.load_form(blank_form), languages)
         else:
@@ -322,7 +317,7 @@ def pdf(
                 languages,
             )
     batch.write_atomically(output, document_pdf)
-    click.echo(f"wrote {output} ({data.number}, {len(document_pdf):,} bytes)")
+    click.echo(f"wrote {output} ({data.record.number}, {len(document_pdf):,} bytes)")
 
 
 MAX_PDF_ARGUMENT_BYTES = 20 * 1024 * 1024

@@ -6,6 +6,7 @@ from functools import cached_property
 
 from verifier.config import Settings
 from verifier.db import Database
+from verifier.documents.reads import Lookups
 from verifier.signing.keys import KeyStore
 
 
@@ -16,6 +17,11 @@ class Runtime:
     @cached_property
     def database(self) -> Database:
         return Database(self.settings.database_url)
+
+    @cached_property
+    def lookups(self) -> Lookups:
+        """The public look-ups' fast reads (see :mod:`verifier.documents.reads`)."""
+        return Lookups(self.database.lookup_engine)
 
     @cached_property
     def keystore(self) -> KeyStore:

@@ -11,8 +11,9 @@ import pypdfium2
 import pytest
 import zxingcpp
 
+from verifier.documents import registry
 from verifier.keys import lifecycle
-from verifier.printing.data import PrintData, print_data
+from verifier.printing.data import PrintData
 from verifier.printing.labels import UZ_EN, Languages
 from verifier.printing.pades import PdfSigner
 from verifier.printing.render import render_signed, render_unsigned
@@ -28,7 +29,7 @@ LONGEST_NAME = {
 
 def data_for(runtime: Runtime, number: str) -> PrintData:
     with runtime.database.session() as session:
-        return print_data(session, number, runtime.settings.base_url)
+        return registry.print_data(session, number, runtime.settings.base_url)
 
 
 def unsigned(runtime: Runtime, number: str, languages: Languages = UZ_EN) -> bytes:

@@ -25,8 +25,9 @@ from verifier.printing.render import render_unsigned
 from verifier.runtime import Runtime
 from verifier.signing.certificates import DocumentCertificates
 from verifier.signing.keys import KeyRing
+from verifier.verification.outcome import Outcome, Status
 from verifier.verification.pdf import integrity
-from verifier.verification.service import Outcome, Status, verify_pdf
+from verifier.verification.service import verify_pdf
 
 BUDGET_SECONDS = 8.0
 

@@ -24,7 +24,8 @@ from verifier.config import Settings
 from verifier.db import Database
 from verifier.db.models import Document
 from verifier.keys import lifecycle
-from verifier.verification.service import Status, verify_token
+from verifier.verification.outcome import Status
+from verifier.verification.service import verify_token
 
 pytestmark = pytest.mark.slow
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from verifier.audit import events
 from verifier.db.models import Document, Event
-from verifier.documents.registry import record_for_document
+from verifier.documents.registry import record_of
 from verifier.signing.tokens import grades_digest
 from verifier.vocabulary import DocumentStatus
 
@@ -84,12 +84,11 @@ def run(session: Session) -> Report:
                 checked,
                 Finding(document.number, f"row says {document.status}, its events say {status}"),
             )
-        record = record_for_document(document)
+        record = record_of(document)
         if record.digest != digest:
             problem = "row content differs from what was issued (edited in place)"
             return Report(chain, checked, Finding(document.number, problem))
-        lines = [(c.name, c.hours, c.grade) for c in record.courses]
-        if record.courses and grades_digest(lines) != document.grades_digest:
+        if record.courses and grades_digest(record.courses) != document.grades_digest:
             problem = "stored grade digest does not match its course lines"
             return Report(chain, checked, Finding(document.number, problem))
     if expected:

@@ -17,7 +17,6 @@ from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from verifier.db.fast_reads import Lookups
 from verifier.errors import DatabaseUnavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -72,7 +71,7 @@ class Database:
         # Public look-ups read one row. On PostgreSQL they get a pool of autocommit
         # connections, which saves the BEGIN and ROLLBACK round trips around it;
         # SQLite reads are autocommit already (see the "begin" hook).
-        self.lookups = Lookups(
+        self.lookup_engine = (
             self.engine
             if self.engine.dialect.name == "sqlite"
             else make_engine(url, isolation_level="AUTOCOMMIT", **engine_kwargs)
@@ -104,4 +103,4 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
-        self.lookups.engine.dispose()
+        self.lookup_engine.dispose()

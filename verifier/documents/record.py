@@ -1,39 +1,50 @@
-"""The one shape of a document in Python: :class:`Record`, clean and normalised.
+"""The one shape of a document in Python: :class:`Record`, and what the registry says of it.
 
-A ``Record`` is what a row of an import file, an API document or a registry row
-says about a document; :mod:`verifier.documents.parse` makes one from untrusted
-values, so a record cannot be built half-valid by the importer.
+A ``Record`` holds a document's content as printed: what an import row, an API
+document or a registry row says, clean and normalised
+(:mod:`verifier.documents.parse` makes one from untrusted values). Everything
+else is derived from it, each in one module: the token's claims
+(:mod:`verifier.documents.claims`), the rows it is stored as
+(:mod:`verifier.documents.rows`), the JSON answer
+(:mod:`verifier.verification.answers`) and the print data
+(:mod:`verifier.printing.data`). What the registry says of a document now
+(status, revocation, replacement) is its :class:`Standing`; a look-up reads
+both, with the institution's names, as one :class:`Registered`.
+
+Named tuples, not dataclasses: a look-up builds one per answer and an import
+one per row, pickled between processes; a tuple is built and pickled several
+times faster, and its fields are read by name all the same.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import operator
-from dataclasses import dataclass, fields, replace
-from functools import cached_property
+from collections.abc import Mapping
+from typing import NamedTuple
 
 from verifier.documents.names import name_key
-from verifier.signing.tokens import Claims, grades_digest
 from verifier.vocabulary import DocumentType
 
 
-@dataclass(frozen=True)
-class Course:
+class Course(NamedTuple):
+    """One line of a supplement's grade table, as printed."""
+
     name: str
     hours: int
     grade: str
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
+    """A document's content: the contract's import fields, clean and normalised."""
+
     type: DocumentType
     number: str
     surname: str
     given_name: str
     patronymic: str | None
     birth_date: dt.date
-    institution: str
+    institution: str  # the institution's code
     program_code: str | None
     program_name: str | None
     qualification: str | None
@@ -41,13 +52,16 @@ class Record:
     start_date: dt.date | None
     end_date: dt.date | None
     issue_date: dt.date
-    honors: bool
+    honors: bool | None  # None: not known (an offline answer: the token does not sign it)
     diploma_number: str | None
-    courses: tuple[Course, ...]
     course_name: str | None
     hours: int | None
+    # The grade table in printed order, () for a document without one. None
+    # where it is not at hand: a look-up reads it only for an answer that
+    # discloses it, and a token carries only its digest.
+    courses: tuple[Course, ...] | None = ()
 
-    @cached_property
+    @property
     def holder_identity(self) -> str:
         """One person, however their name is spelt: folded names plus birth date."""
         return "|".join(
@@ -55,53 +69,65 @@ class Record:
              name_key(self.patronymic or ""), self.birth_date.isoformat())
         )  # fmt: skip
 
-    @cached_property
+    @property
     def digest(self) -> str:
-        """SHA-256 of the normalised record: equal digests mean the same document."""
+        """SHA-256 of the normalised content: equal digests mean the same document.
+
+        Stored with every document and in its ``issued`` event, so the encoding
+        is fixed here, field by field, whatever the order of the tuple.
+        """
+        if self.courses is None:
+            raise ValueError(f"{self.number}: the digest needs the grade table")
         # Unit and record separators cannot occur in values: text with control
         # characters is rejected, so this joining is unambiguous.
-        parts = ["" if value is None else str(value) for value in _record_values(self)]
-        parts[_COURSES_AT] = "\x1e".join(
-            f"{c.name}\x1d{c.hours}\x1d{c.grade}" for c in self.courses
+        parts = [
+            "" if value is None else str(value)
+            for value in (
+                self.type, self.number, self.surname, self.given_name, self.patronymic,
+                self.birth_date, self.institution, self.program_code, self.program_name,
+                self.qualification, self.study_form, self.start_date, self.end_date,
+                self.issue_date, self.honors, self.diploma_number,
+            )
+        ]  # fmt: skip
+        parts.append("\x1e".join(f"{c.name}\x1d{c.hours}\x1d{c.grade}" for c in self.courses))
+        parts.extend(
+            "" if value is None else str(value) for value in (self.course_name, self.hours)
         )
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
-    @cached_property
-    def claims(self) -> Claims:
-        """What the document's token signs."""
-        diploma = self.type is DocumentType.DIPLOMA
-        return Claims(
-            type=self.type,
-            number=self.number,
-            surname=self.surname,
-            given_name=self.given_name,
-            patronymic=self.patronymic,
-            birth_date=self.birth_date,
-            institution=self.institution,
-            issue_date=self.issue_date,
-            # A transcript names its diploma (dn), whose token carries the programme
-            # and qualification; leaving them out keeps it inside the QR budget.
-            program_code=self.program_code if diploma else None,
-            qualification=self.qualification if diploma else None,
-            diploma_number=self.diploma_number,
-            grades_digest=(
-                grades_digest([(c.name, c.hours, c.grade) for c in self.courses])
-                if self.type is DocumentType.TRANSCRIPT
-                else None
-            ),
-            course_name=self.course_name,
-            hours=self.hours,
-        )
-
     @property
-    def payload_size(self) -> int:
-        """Bytes of the token's claim set, on which the QR budget is measured."""
-        return len(self.claims.to_json())
+    def full_name(self) -> str:
+        """The holder's name as recorded, in the Uzbek order: surname, name, patronymic."""
+        return " ".join(part for part in (self.surname, self.given_name, self.patronymic) if part)
 
     def renumbered(self, number: str, issue_date: dt.date) -> Record:
-        return replace(self, number=number, issue_date=issue_date)
+        """The same content under another number and issue date (a duplicate)."""
+        return self._replace(number=number, issue_date=issue_date)
 
 
-_RECORD_FIELDS = tuple(f.name for f in fields(Record))
-_record_values = operator.attrgetter(*_RECORD_FIELDS)
-_COURSES_AT = _RECORD_FIELDS.index("courses")
+class Standing(NamedTuple):
+    """What the registry says of a document now, beside its content."""
+
+    status: str  # a DocumentStatus value
+    recorded_at: dt.datetime
+    kid: str | None  # the key its token was signed with
+    grades_digest: str | None  # a supplement's signed digest of its grade table
+    revoked_at: dt.datetime | None
+    revocation_code: str | None  # the public reason, a RevocationCode value
+    superseded_by: str | None
+    superseded_at: dt.datetime | None
+    # A supplement's diploma (all None for other documents, or a diploma the
+    # registry lacks): its status decides the supplement's answer.
+    diploma_status: str | None
+    diploma_revoked_at: dt.datetime | None
+    diploma_revocation_code: str | None
+    diploma_superseded_by: str | None
+    diploma_superseded_at: dt.datetime | None
+
+
+class Registered(NamedTuple):
+    """A document as a look-up reads it: content, standing, institution's names by language."""
+
+    record: Record
+    standing: Standing
+    institution_names: Mapping[str, str]

@@ -9,23 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Any, NamedTuple, Protocol, TypeVar
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from verifier.audit import events
-from verifier.audit.events import EncodedEvent, NewEvent
-from verifier.db.bulk import BulkInsert
-from verifier.db.fast_reads import RegistryRecord
-from verifier.db.models import CourseLine, Document, Holder, Institution, table
-from verifier.documents.names import name_key
+from verifier.audit.events import NewEvent
+from verifier.db.models import Document, Holder, Institution
+from verifier.documents import rows
 from verifier.documents.numbers import normalise_number
 from verifier.documents.record import Course, Record
+from verifier.documents.rows import Rows
 from verifier.errors import Conflict, NotFound, VerifierError
+from verifier.printing.data import PrintData
 from verifier.signing.keys import Signer
-from verifier.signing.tokens import Claims, sign_payloads
 from verifier.vocabulary import DocumentStatus, DocumentType, RevocationCode
 
 MAX_REASON_LENGTH = 500
@@ -72,8 +71,8 @@ def institution_ids(session: Session) -> dict[str, int]:
     return dict(session.execute(select(Institution.code, Institution.id)).all())
 
 
-def record_for_document(document: Document) -> Record:
-    """The import record a document was issued from (used to reissue it)."""
+def record_of(document: Document) -> Record:
+    """The record a document was issued from (to reissue it, audit it, answer the registrar)."""
     return Record(
         type=DocumentType(document.type),
         number=document.number,
@@ -91,34 +90,9 @@ def record_for_document(document: Document) -> Record:
         issue_date=document.issue_date,
         honors=document.honors,
         diploma_number=document.diploma_number,
+        course_name=document.course_name,
+        hours=document.hours,
         courses=tuple(Course(c.name, c.hours, c.grade) for c in document.courses),
-        course_name=document.course_name,
-        hours=document.hours,
-    )
-
-
-def claims_for_document(document: Document | RegistryRecord) -> Claims:
-    """The claims a document's token must carry, from its row alone.
-
-    Uses the stored grade digest rather than the course lines, so verifying a
-    QR code reads one row; the audit separately checks the lines still hash to it.
-    """
-    kind = DocumentType(document.type)
-    return Claims(
-        type=kind,
-        number=document.number,
-        surname=document.surname,
-        given_name=document.given_name,
-        patronymic=document.patronymic,
-        birth_date=document.birth_date,
-        institution=document.institution_code,
-        issue_date=document.issue_date,
-        program_code=document.program_code if kind is DocumentType.DIPLOMA else None,
-        qualification=document.qualification if kind is DocumentType.DIPLOMA else None,
-        diploma_number=document.diploma_number,
-        grades_digest=document.grades_digest if kind is DocumentType.TRANSCRIPT else None,
-        course_name=document.course_name,
-        hours=document.hours,
     )
 
 
@@ -160,149 +134,6 @@ def conflict_message(record: Identified, existing: Existing) -> str | None:
     return f"{record.number} is already issued with different details (use reissue to correct it)"
 
 
-# The columns a document is laid out with come first; the rest are known only
-# when it is signed (token, kid, institution_id) or written (holder_id, recorded_at).
-_DOCUMENT_ROWS = BulkInsert(
-    table(Document),
-    (
-        "number", "type", "status", "surname", "given_name", "patronymic", "surname_key",
-        "name_key", "birth_date", "program_code", "program_name", "qualification",
-        "study_form", "start_date", "end_date", "issue_date", "honors", "diploma_number",
-        "course_name", "hours", "grades_digest", "record_digest",
-        "token", "kid", "institution_id", "holder_id", "recorded_at",
-    ),
-)  # fmt: skip
-_HOLDER_ROWS = BulkInsert(
-    table(Holder), ("identity_key", "surname", "given_name", "patronymic", "birth_date")
-)
-_COURSE_ROWS = BulkInsert(table(CourseLine), ("document_id", "position", "name", "hours", "grade"))
-
-
-_VALID = DocumentStatus.VALID.value
-
-
-class LaidOut(NamedTuple):
-    """A record laid out as the rows it will be issued as, but for its token.
-
-    Plain values only, so a chunk of them pickles and unpickles several times
-    faster than the records they come from: an import spools them between its
-    passes, and its workers sign them (:func:`sign_laid_out`).
-    """
-
-    number: str
-    institution: str
-    digest: str
-    holder_identity: str
-    holder: tuple[Any, ...]  # the holders row
-    row: tuple[Any, ...]  # the documents row up to record_digest
-    courses: tuple[tuple[str, int, str], ...]  # name, hours, grade
-    type: str
-    payload: bytes  # the token's claim set (JSON)
-
-    @property
-    def payload_size(self) -> int:
-        return len(self.payload)
-
-
-def lay_out(record: Record) -> LaidOut:
-    return LaidOut(
-        number=record.number,
-        institution=record.institution,
-        digest=record.digest,
-        holder_identity=record.holder_identity,
-        holder=(
-            record.holder_identity,
-            record.surname,
-            record.given_name,
-            record.patronymic,
-            record.birth_date,
-        ),
-        row=(
-            record.number,
-            record.type.value,
-            _VALID,
-            record.surname,
-            record.given_name,
-            record.patronymic,
-            name_key(record.surname),
-            " ".join(
-                name_key(part)
-                for part in (record.surname, record.given_name, record.patronymic)
-                if part
-            ),
-            record.birth_date,
-            record.program_code,
-            record.program_name,
-            record.qualification,
-            record.study_form,
-            record.start_date,
-            record.end_date,
-            record.issue_date,
-            record.honors,
-            record.diploma_number,
-            record.course_name,
-            record.hours,
-            record.claims.grades_digest,
-            record.digest,
-        ),
-        courses=tuple((c.name, c.hours, c.grade) for c in record.courses),
-        type=record.type.value,
-        payload=record.claims.to_json(),
-    )
-
-
-class PreparedDocument(NamedTuple):
-    """A signed document laid out as rows: all of issuing that needs no database.
-
-    Made by :func:`sign_laid_out`, where an import's worker processes make them
-    in parallel; only :func:`issue_prepared` stores them, and nothing else holds
-    the token before that commit.
-    """
-
-    number: str
-    digest: str
-    holder_identity: str
-    holder: tuple[Any, ...]  # the holders row
-    row: tuple[Any, ...]  # the documents row but for holder_id and recorded_at
-    courses: tuple[tuple[str, int, str], ...]
-    event: EncodedEvent
-
-
-def sign_laid_out(
-    documents: Sequence[LaidOut], signer: Signer, institutions: Mapping[str, int]
-) -> list[PreparedDocument]:
-    """Sign laid-out documents and complete their rows and ``issued`` events."""
-    tokens = sign_payloads([document.payload for document in documents], signer)
-    prepared = []
-    for document, token in zip(documents, tokens, strict=True):
-        institution_id = institutions.get(document.institution)
-        if institution_id is None:
-            raise NotFound(f"{document.number}: unknown institution {document.institution}")
-        event = NewEvent(
-            events.ISSUED,
-            document.number,
-            {
-                "number": document.number,
-                "type": document.type,
-                "institution": document.institution,
-                "record_digest": document.digest,
-                "kid": signer.kid,
-            },
-        ).encoded()
-        prepared.append(
-            PreparedDocument(
-                number=document.number,
-                digest=document.digest,
-                holder_identity=document.holder_identity,
-                holder=document.holder,
-                row=(*document.row, token, signer.kid, institution_id),
-                courses=document.courses,
-                event=event,
-            )
-        )
-    return prepared
-
-
 ItemT = TypeVar("ItemT", bound=Identified)
 
 
@@ -337,18 +168,16 @@ def issue(
     institutions = institutions if institutions is not None else institution_ids(session)
     fresh = _not_yet_issued(session, records)
     return _write(
-        session, sign_laid_out([lay_out(r) for r in fresh], signer, institutions), actor=actor
+        session, rows.sign([rows.lay_out(r) for r in fresh], signer, institutions), actor=actor
     )
 
 
-def issue_prepared(
-    session: Session, prepared: Sequence[PreparedDocument], *, actor: str
-) -> list[str]:
-    """:func:`issue` for documents :func:`sign_laid_out` made beforehand."""
-    return _write(session, _not_yet_issued(session, prepared), actor=actor)
+def issue_rows(session: Session, signed: Sequence[Rows], *, actor: str) -> list[str]:
+    """:func:`issue` for documents laid out and signed beforehand (see ``documents/rows.py``)."""
+    return _write(session, _not_yet_issued(session, signed), actor=actor)
 
 
-def _holder_ids(session: Session, prepared: Sequence[PreparedDocument]) -> dict[str, int]:
+def _holder_ids(session: Session, prepared: Sequence[Rows]) -> dict[str, int]:
     wanted = {p.holder_identity: p.holder for p in prepared}
     found = dict(
         session.execute(
@@ -359,7 +188,7 @@ def _holder_ids(session: Session, prepared: Sequence[PreparedDocument]) -> dict[
     if missing:
         # executemany then one SELECT: RETURNING in parameter order makes SQLite
         # insert row by row.
-        _HOLDER_ROWS.execute(session.connection(), (wanted[key] for key in missing))
+        rows.HOLDER_ROWS.execute(session.connection(), (wanted[key] for key in missing))
         found.update(_ids_by(session, Holder.identity_key, Holder.id, missing))
     return found
 
@@ -368,19 +197,19 @@ def _ids_by(session: Session, key: Any, id_column: Any, values: list[str]) -> di
     return {k: i for k, i in session.execute(select(key, id_column).where(key.in_(values)))}
 
 
-def _write(session: Session, prepared: Sequence[PreparedDocument], *, actor: str) -> list[str]:
+def _write(session: Session, prepared: Sequence[Rows], *, actor: str) -> list[str]:
     if not prepared:
         return []
     now = dt.datetime.now(dt.UTC)
     holders = _holder_ids(session, prepared)
     connection = session.connection()
-    _DOCUMENT_ROWS.execute(
-        connection, ((*p.row, holders[p.holder_identity], now) for p in prepared)
+    rows.DOCUMENT_ROWS.execute(
+        connection, ((*p.document, holders[p.holder_identity], now) for p in prepared)
     )
     transcripts = [p for p in prepared if p.courses]
     if transcripts:
         ids = _ids_by(session, Document.number, Document.id, [p.number for p in transcripts])
-        _COURSE_ROWS.execute(
+        rows.COURSE_ROWS.execute(
             connection,
             (
                 (ids[p.number], position, name, hours, grade)
@@ -388,8 +217,67 @@ def _write(session: Session, prepared: Sequence[PreparedDocument], *, actor: str
                 for position, (name, hours, grade) in enumerate(p.courses, start=1)
             ),
         )
-    events.append(session, [p.event for p in prepared], actor=actor, at=now)
+    events.append(session, [p.event for p in prepared if p.event is not None], actor=actor, at=now)
     return [p.number for p in prepared]
+
+
+class PrintRefused(VerifierError):
+    """The registry holds the document, but it must not be printed (revoked, superseded)."""
+
+
+def printable(document: Document) -> None:
+    """Raise :class:`PrintRefused` unless the document may be printed."""
+    if document.status == DocumentStatus.REVOKED:
+        when = document.revoked_at.date().isoformat() if document.revoked_at else "?"
+        raise PrintRefused(
+            f"{document.number} was revoked on {when}; a revoked document is not printed"
+        )
+    if document.status == DocumentStatus.SUPERSEDED:
+        raise PrintRefused(
+            f"{document.number} is superseded by {document.superseded_by}; print that one instead"
+        )
+
+
+def _print_data(document: Document, base_url: str) -> PrintData:
+    institution = document.institution
+    return PrintData(
+        record=record_of(document),
+        institution_uz=institution.name("uz"),
+        institution_ru=institution.name("ru"),
+        institution_en=institution.name("en"),
+        token=document.token,
+        base_url=base_url.rstrip("/"),
+    )
+
+
+def print_data(session: Session, number: str, base_url: str) -> PrintData:
+    """A document for printing: unknown numbers and revoked or superseded documents raise."""
+    document = get_document(session, number)
+    printable(document)
+    return _print_data(document, base_url)
+
+
+def class_print_data(
+    session: Session, institution: str, base_url: str
+) -> tuple[list[PrintData], int]:
+    """Every printable document of ``institution``, and how many may not be printed."""
+    code = institution.strip().upper()
+    found = session.scalars(select(Institution.id).where(Institution.code == code)).first()
+    if found is None:
+        raise NotFound(f"no institution {code}")
+    query = (
+        select(Document)
+        .where(Document.institution_id == found)
+        .order_by(Document.number)
+        .execution_options(yield_per=500)
+    )
+    printable_documents, refused = [], 0
+    for document in session.scalars(query):
+        if document.status != DocumentStatus.VALID:
+            refused += 1
+        else:
+            printable_documents.append(_print_data(document, base_url))
+    return printable_documents, refused
 
 
 def get_document(session: Session, number: str) -> Document:
@@ -522,10 +410,9 @@ def reissue(
     }
     carried = plan_supplements(session, old.number, new_canonical, given)
     day = issue_date or dt.date.today()
-    record = record_for_document(old).renumbered(new_canonical, day)
+    record = record_of(old).renumbered(new_canonical, day)
     supplements = [
-        replace(record_for_document(s), diploma_number=new_canonical).renumbered(n, day)
-        for s, n in carried
+        record_of(s)._replace(diploma_number=new_canonical).renumbered(n, day) for s, n in carried
     ]
     issue(session, [record, *supplements], signer, actor=actor)
     now = dt.datetime.now(dt.UTC)

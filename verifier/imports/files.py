@@ -18,15 +18,16 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol, TypeVar, cast
+from typing import Any, BinaryIO, TypeVar, cast
 
 from sqlalchemy.orm import Session
 
 from verifier.db import Database
 from verifier.documents import registry
+from verifier.documents.claims import claims_of
 from verifier.documents.parse import FIELDS, REQUIRED_COLUMNS
 from verifier.documents.record import Record
-from verifier.documents.registry import LaidOut
+from verifier.documents.rows import Rows
 from verifier.errors import ImportRejected, RowError, VerifierError
 from verifier.imports.workers import Extent, Issuing, RawRow, Workers, parse_row, spool_chunk
 from verifier.keys.lifecycle import load_signer
@@ -140,21 +141,20 @@ def _chunks(rows: Iterator[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
-class Screenable(registry.Identified, Protocol):
-    """What screening reads of a record: a :class:`Record`, or one laid out for issuing."""
-
-    @property
-    def institution(self) -> str: ...
-    @property
-    def payload_size(self) -> int: ...
+# What screening reads: a record, or a record laid out for issuing.
+S = TypeVar("S", bound=Record | Rows)
 
 
-S = TypeVar("S", bound=Screenable)
+def payload_size(record: Record | Rows) -> int:
+    """Bytes of the record's token claim set, on which the QR budget is measured."""
+    if isinstance(record, Rows):
+        return record.payload_size
+    return len(claims_of(record).to_json())
 
 
-def qr_overflow(record: Screenable, base_url: str) -> int:
+def qr_overflow(record: Record | Rows, base_url: str) -> int:
     """Bytes by which the record's QR URL would exceed the QR budget (0 when it fits)."""
-    payload_length = (record.payload_size * 4 + 2) // 3  # unpadded base64url
+    payload_length = (payload_size(record) * 4 + 2) // 3  # unpadded base64url
     token_length = _HEADER_TOKEN_LENGTH + 1 + payload_length + 1 + _SIGNATURE_LENGTH
     url_length = len(base_url.encode()) + len(tokens.QR_PATH) + token_length
     return max(0, url_length - tokens.QR_MAX_BYTES)
@@ -174,7 +174,7 @@ def _validate(
     base_url: str,
     chunk_size: int,
     workers: Workers,
-    keep: Callable[[list[Record | LaidOut]], None] | None,
+    keep: Callable[[list[Record | Rows]], None] | None,
 ) -> tuple[int, int]:
     """:func:`validate`, parsing on ``workers`` and handing each chunk's records
     still to issue, laid out, to ``keep``, so issuing needs neither the memory
@@ -235,7 +235,7 @@ class Screening:
                 already += 1
         return fresh, already, errors
 
-    def _problem(self, row_number: int, record: Screenable) -> RowError | None:
+    def _problem(self, row_number: int, record: Record | Rows) -> RowError | None:
         if record.number in self._first_row_of:
             first = self._first_row_of[record.number]
             return RowError(row_number, "number", f"{record.number} is also on row {first}")
@@ -283,9 +283,9 @@ def issue_file(
         with Workers.forked(processes, issuing) as workers:
             extents: list[Extent] = []
 
-            def keep(documents: list[Record | LaidOut]) -> None:
+            def keep(documents: list[Record | Rows]) -> None:
                 # Workers that issue lay every record out (Workers.parse).
-                extents.append(spool_chunk(spool, cast(list[LaidOut], documents)))
+                extents.append(spool_chunk(spool, cast(list[Rows], documents)))
 
             total, already = _validate(
                 database,
@@ -301,7 +301,7 @@ def issue_file(
                 progress(done, total)
             for extent, prepared in zip(extents, workers.prepare(extents), strict=True):
                 with database.transaction() as session:
-                    issued += len(registry.issue_prepared(session, prepared, actor=actor))
+                    issued += len(registry.issue_rows(session, prepared, actor=actor))
                 done += extent.count
                 if progress:
                     progress(done, total)

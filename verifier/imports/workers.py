@@ -26,10 +26,9 @@ from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult, Pool
 from typing import Any, BinaryIO, TypeVar
 
-from verifier.documents import registry
 from verifier.documents.parse import parse_record
 from verifier.documents.record import Record
-from verifier.documents.registry import LaidOut, PreparedDocument
+from verifier.documents.rows import Rows, lay_out, sign
 from verifier.errors import RowError
 from verifier.signing.keys import Signer
 
@@ -47,7 +46,7 @@ class Extent:
     count: int
 
 
-def spool_chunk(spool: BinaryIO, documents: list[LaidOut]) -> Extent:
+def spool_chunk(spool: BinaryIO, documents: list[Rows]) -> Extent:
     """Append a chunk of laid-out documents to the spool; return where it lies."""
     data = pickle.dumps(documents, protocol=pickle.HIGHEST_PROTOCOL)
     offset = spool.tell()
@@ -55,21 +54,21 @@ def spool_chunk(spool: BinaryIO, documents: list[LaidOut]) -> Extent:
     return Extent(offset, len(data), len(documents))
 
 
-def read_chunk(spool_fd: int, extent: Extent) -> list[LaidOut]:
+def read_chunk(spool_fd: int, extent: Extent) -> list[Rows]:
     """The documents at ``extent``; positional reads, so processes can share the file."""
     data = os.pread(spool_fd, extent.length, extent.offset)
-    documents: list[LaidOut] = pickle.loads(data)  # noqa: S301  # nosec B301
+    documents: list[Rows] = pickle.loads(data)  # noqa: S301  # nosec B301
     return documents
 
 
 @dataclass(frozen=True)
 class ParsedChunk:
     """A chunk of rows, parsed: its problems, and its records, each laid out for
-    issuing (see :func:`verifier.registry.lay_out`) or, when only validating, as is."""
+    issuing (see :func:`verifier.documents.rows.lay_out`) or, when only validating, as is."""
 
     rows: int
     problems: list[RowError]
-    records: list[tuple[int, Record | LaidOut]]
+    records: list[tuple[int, Record | Rows]]
 
 
 def parse_row(row_number: int, values: dict[str, Any], today: dt.date) -> Record | list[RowError]:
@@ -78,17 +77,17 @@ def parse_row(row_number: int, values: dict[str, Any], today: dt.date) -> Record
     return parse_record(values, row_number, today=today)
 
 
-def parse_rows(rows: list[RawRow], today: dt.date, lay_out: bool) -> ParsedChunk:
+def parse_rows(rows: list[RawRow], today: dt.date, for_issuing: bool) -> ParsedChunk:
     """Parse a chunk of rows, laying each record out for issuing if asked: here,
     where it runs in parallel, rather than in the importing process."""
     problems: list[RowError] = []
-    records: list[tuple[int, Record | LaidOut]] = []
+    records: list[tuple[int, Record | Rows]] = []
     for row_number, values in rows:
         result = parse_row(row_number, values, today)
         if isinstance(result, list):
             problems.extend(result)
         else:
-            records.append((row_number, registry.lay_out(result) if lay_out else result))
+            records.append((row_number, lay_out(result) if for_issuing else result))
     return ParsedChunk(len(rows), problems, records)
 
 
@@ -100,9 +99,9 @@ class Issuing:
     institutions: Mapping[str, int]
     spool_fd: int
 
-    def prepare(self, extent: Extent) -> list[PreparedDocument]:
+    def prepare(self, extent: Extent) -> list[Rows]:
         documents = read_chunk(self.spool_fd, extent)
-        return registry.sign_laid_out(documents, self.signer, self.institutions)
+        return sign(documents, self.signer, self.institutions)
 
 
 # Set only inside a forked worker, by _start_worker.
@@ -116,7 +115,7 @@ def _start_worker(issuing: Issuing) -> None:
     _issuing = issuing
 
 
-def _prepare_in_worker(extent: Extent) -> list[PreparedDocument]:
+def _prepare_in_worker(extent: Extent) -> list[Rows]:
     if _issuing is None:
         raise RuntimeError("runs in a forked import worker")
     return _issuing.prepare(extent)
@@ -167,12 +166,12 @@ class Workers:
 
     def parse(self, chunks: Iterable[list[RawRow]]) -> Iterator[ParsedChunk]:
         """Parse chunks of rows; laid out for issuing when these workers issue."""
-        lay_out = self._issuing is not None
+        for_issuing = self._issuing is not None
         if self._pool is None:
-            return (parse_rows(chunk, self._today, lay_out) for chunk in chunks)
-        return self._ordered(parse_rows, ((chunk, self._today, lay_out) for chunk in chunks))
+            return (parse_rows(chunk, self._today, for_issuing) for chunk in chunks)
+        return self._ordered(parse_rows, ((chunk, self._today, for_issuing) for chunk in chunks))
 
-    def prepare(self, extents: Iterable[Extent]) -> Iterator[list[PreparedDocument]]:
+    def prepare(self, extents: Iterable[Extent]) -> Iterator[list[Rows]]:
         if self._issuing is None:
             raise RuntimeError("these workers were made to validate, not to issue")
         if self._pool is None:

@@ -1,7 +1,8 @@
 """Print a whole graduating class: every core, resumable, with progress.
 
-The main process reads the registry and hands plain :class:`PrintData` to
-worker processes, each of which loads the fonts and the PDF signer once. Files
+The caller reads the registry (:func:`verifier.documents.registry.class_print_data`)
+and this module hands the plain :class:`PrintData` to worker processes, each of
+which loads the fonts and the PDF signer once. Files
 are written under a temporary name and renamed, so a file that exists is
 complete and a re-run skips it.
 """
@@ -10,23 +11,17 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from verifier.db.models import Document, Institution
-from verifier.errors import NotFound
 from verifier.printing.data import PrintData
 from verifier.printing.labels import UZ_EN, Languages
 from verifier.printing.pades import PdfSigner
 from verifier.printing.render import render_signed, render_unsigned
 from verifier.signing.certificates import DocumentCertificates
 from verifier.signing.keys import KeyStore
-from verifier.vocabulary import DocumentStatus
 
 Progress = Callable[[int, int], None]
 
@@ -35,7 +30,6 @@ Progress = Callable[[int, int], None]
 class BatchSummary:
     written: int
     skipped_existing: int
-    not_printable: int
     seconds: float
 
 
@@ -72,36 +66,20 @@ def _print_one(job: tuple[PrintData, Path]) -> str:
     else:
         pdf = render_signed(data, _worker_signer, _worker_languages)
     write_atomically(path, pdf)
-    return data.number
-
-
-def class_documents(session: Session, institution: str) -> Iterator[Document]:
-    code = institution.strip().upper()
-    found = session.scalars(select(Institution.id).where(Institution.code == code)).first()
-    if found is None:
-        raise NotFound(f"no institution {code}")
-    query = (
-        select(Document)
-        .where(Document.institution_id == found)
-        .order_by(Document.number)
-        .execution_options(yield_per=500)
-    )
-    yield from session.scalars(query)
+    return data.record.number
 
 
 def print_class(
-    session: Session,
+    documents: Iterable[PrintData],
     store: KeyStore,
     kid: str | None,
     *,
-    institution: str,
     directory: Path,
-    base_url: str,
     languages: Languages = UZ_EN,
     workers: int | None = None,
     progress: Progress | None = None,
 ) -> BatchSummary:
-    """Render every printable document of ``institution`` into ``directory``.
+    """Render ``documents`` into ``directory``, skipping files already there.
 
     ``kid`` None renders unsigned PDFs (benchmarks); otherwise each PDF is
     signed with that key's document-signing certificate.
@@ -109,16 +87,13 @@ def print_class(
     started = time.monotonic()
     directory.mkdir(parents=True, exist_ok=True)
     jobs: list[tuple[PrintData, Path]] = []
-    skipped = refused = 0
-    for document in class_documents(session, institution):
-        if document.status != DocumentStatus.VALID:
-            refused += 1
-            continue
-        path = output_path(directory, document.number)
+    skipped = 0
+    for data in documents:
+        path = output_path(directory, data.record.number)
         if path.exists():
             skipped += 1
             continue
-        jobs.append((PrintData.from_document(document, base_url), path))
+        jobs.append((data, path))
     certificates = store.certificates if kid else None
     if certificates and kid:
         certificates.load(kid)  # fail here, once, rather than in every worker
@@ -134,4 +109,4 @@ def print_class(
                 done += 1
                 if progress:
                     progress(done, len(jobs))
-    return BatchSummary(done, skipped, refused, time.monotonic() - started)
+    return BatchSummary(done, skipped, time.monotonic() - started)

@@ -99,26 +99,31 @@ def load_form(name: str, path: Path = FORMS_FILE) -> BlankForm:
 
 def _values(data: PrintData, languages: Languages) -> dict[str, str]:
     return {
-        "number": display_number(data.number),
+        "number": display_number(data.record.number),
         "full_name": data.full_name,
-        "birth_date": display_date(data.birth_date),
-        "program": " — ".join(p for p in (data.program_code, data.program_name) if p),
-        "qualification": data.qualification or "",
-        "study_form": study_form(data.study_form, languages) if data.study_form else "",
-        "period": f"{display_date(data.start_date)} – {display_date(data.end_date)}",
-        "issue_date": display_date(data.issue_date),
-        "course_name": data.course_name or "",
-        "hours": f"{data.hours} soat / hours" if data.hours else "",
-        "diploma_number": display_number(data.diploma_number) if data.diploma_number else "",
+        "birth_date": display_date(data.record.birth_date),
+        "program": " — ".join(p for p in (data.record.program_code, data.record.program_name) if p),
+        "qualification": data.record.qualification or "",
+        "study_form": study_form(data.record.study_form, languages)
+        if data.record.study_form
+        else "",
+        "period": f"{display_date(data.record.start_date)} – {display_date(data.record.end_date)}",
+        "issue_date": display_date(data.record.issue_date),
+        "course_name": data.record.course_name or "",
+        "hours": f"{data.record.hours} soat / hours" if data.record.hours else "",
+        "diploma_number": display_number(data.record.diploma_number)
+        if data.record.diploma_number
+        else "",
         "base_url": data.base_url,
     }
 
 
 def render_on_blank(data: PrintData, form: BlankForm, languages: Languages = UZ_EN) -> bytes:
     """A sheet with only the variable data and the QR, for printing onto ``form``."""
-    if data.type is not form.type:
+    if data.record.type is not form.type:
         raise VerifierError(
-            f"{data.number} is a {data.type.value}; form {form.name} is for a {form.type.value}"
+            f"{data.record.number} is a {data.record.type.value}; "
+            f"form {form.name} is for a {form.type.value}"
         )
     values = _values(data, languages)
     buffer = io.BytesIO()

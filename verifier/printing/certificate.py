@@ -36,7 +36,9 @@ def draw(canvas: Canvas, data: PrintData, langs: Sequence[str]) -> None:
     frame(canvas, width, height)
     canvas.setFont(SANS_BOLD, 11)
     canvas.setFillColor(NAVY)
-    canvas.drawRightString(width - 20 * mm, height - 22 * mm, f"№ {display_number(data.number)}")
+    canvas.drawRightString(
+        width - 20 * mm, height - 22 * mm, f"№ {display_number(data.record.number)}"
+    )
     y = heading(canvas, data, centre, height - 21 * mm, 190 * mm, langs)
 
     y -= 13 * mm
@@ -56,7 +58,12 @@ def draw(canvas: Canvas, data: PrintData, langs: Sequence[str]) -> None:
     y -= 6 * mm
     centred(canvas, labels.joined("completed", langs), SANS, 8.5, centre, y, MUTED)
     course = fit(
-        data.course_name or "—", SERIF_BOLD, width=220 * mm, max_size=17, min_size=9, max_lines=2
+        data.record.course_name or "—",
+        SERIF_BOLD,
+        width=220 * mm,
+        max_size=17,
+        min_size=9,
+        max_lines=2,
     )
     y = draw_fitted(canvas, course, SERIF_BOLD, centre, y - 2 * mm, color=INK)
 
@@ -64,9 +71,12 @@ def draw(canvas: Canvas, data: PrintData, langs: Sequence[str]) -> None:
     left = 60 * mm
     unit = " / ".join(labels.text("hours_unit", lang) for lang in langs)
     rows = [
-        ("hours", f"{data.hours} {unit}"),
-        ("course_dates", f"{display_date(data.start_date)} – {display_date(data.end_date)}"),
-        ("birth_date", display_date(data.birth_date)),
+        ("hours", f"{data.record.hours} {unit}"),
+        (
+            "course_dates",
+            f"{display_date(data.record.start_date)} – {display_date(data.record.end_date)}",
+        ),
+        ("birth_date", display_date(data.record.birth_date)),
     ]
     for key, value in rows:
         y = label_value(

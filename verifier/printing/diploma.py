@@ -49,7 +49,9 @@ def draw(canvas: Canvas, data: PrintData, langs: Sequence[str]) -> None:
     frame(canvas, width, height)
     canvas.setFont(SANS_BOLD, 11)
     canvas.setFillColor(NAVY)
-    canvas.drawRightString(width - 20 * mm, height - 22 * mm, f"№ {display_number(data.number)}")
+    canvas.drawRightString(
+        width - 20 * mm, height - 22 * mm, f"№ {display_number(data.record.number)}"
+    )
     y = heading(canvas, data, centre, height - 21 * mm, 190 * mm, langs)
 
     y -= 13 * mm
@@ -71,7 +73,7 @@ def draw(canvas: Canvas, data: PrintData, langs: Sequence[str]) -> None:
     y -= 5 * mm
     centred(
         canvas,
-        f"{labels.joined('birth_date', langs)}:  {display_date(data.birth_date)}",
+        f"{labels.joined('birth_date', langs)}:  {display_date(data.record.birth_date)}",
         SANS,
         8.5,
         centre,
@@ -82,10 +84,19 @@ def draw(canvas: Canvas, data: PrintData, langs: Sequence[str]) -> None:
     y -= 10 * mm
     left = 48 * mm
     rows = [
-        ("program", " — ".join(p for p in (data.program_code, data.program_name) if p)),
-        ("qualification", data.qualification or "—"),
-        ("study_form", labels.study_form(data.study_form, langs) if data.study_form else "—"),
-        ("period", f"{display_date(data.start_date)} – {display_date(data.end_date)}"),
+        (
+            "program",
+            " — ".join(p for p in (data.record.program_code, data.record.program_name) if p),
+        ),
+        ("qualification", data.record.qualification or "—"),
+        (
+            "study_form",
+            labels.study_form(data.record.study_form, langs) if data.record.study_form else "—",
+        ),
+        (
+            "period",
+            f"{display_date(data.record.start_date)} – {display_date(data.record.end_date)}",
+        ),
     ]
     for key, value in rows:
         y = label_value(
@@ -98,7 +109,7 @@ def draw(canvas: Canvas, data: PrintData, langs: Sequence[str]) -> None:
             value_width=width - 2 * left - 62 * mm,
             gap=3 * mm,
         )
-    if data.honors:
+    if data.record.honors:
         centred(
             canvas,
             labels.joined("honours", langs, "  ·  "),

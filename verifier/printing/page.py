@@ -28,7 +28,7 @@ def new_canvas(output: BinaryIO, pagesize: tuple[float, float], data: PrintData)
     register_fonts()
     # invariant: no creation timestamp or random ID, so the same record prints the same bytes.
     canvas = Canvas(output, pagesize=pagesize, invariant=1, pageCompression=1)
-    canvas.setTitle(f"{labels.text(_title_key(data), 'uz')} {display_number(data.number)}")
+    canvas.setTitle(f"{labels.text(_title_key(data), 'uz')} {display_number(data.record.number)}")
     canvas.setAuthor(data.institution_uz)
     canvas.setSubject(data.full_name)
     canvas.setCreator("verifier")
@@ -37,7 +37,7 @@ def new_canvas(output: BinaryIO, pagesize: tuple[float, float], data: PrintData)
 
 def _title_key(data: PrintData) -> str:
     return {"diploma": "diploma", "transcript": "supplement", "certificate": "certificate"}[
-        data.type.value
+        data.record.type.value
     ]
 
 
@@ -162,7 +162,7 @@ def verify_block(
     ty -= 10
     canvas.setFillColor(INK)
     canvas.setFont(SANS_BOLD, 9.5)
-    canvas.drawString(tx, ty, display_number(data.number))
+    canvas.drawString(tx, ty, display_number(data.record.number))
     return placed.size
 
 
@@ -177,7 +177,7 @@ def signature_lines(
     canvas.drawString(x, y, labels.joined("issue_date", langs) + ":")
     canvas.setFillColor(INK)
     canvas.setFont(SERIF_BOLD, 11)
-    canvas.drawRightString(x + width, y, display_date(data.issue_date))
+    canvas.drawRightString(x + width, y, display_date(data.record.issue_date))
     y -= 14 * mm
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.6)

@@ -21,7 +21,7 @@ _LAYOUTS = {
 
 def render_unsigned(data: PrintData, languages: Languages = UZ_EN) -> bytes:
     """The printable PDF with its QR code and embedded proof, not yet signed."""
-    pagesize, draw = _LAYOUTS[data.type]
+    pagesize, draw = _LAYOUTS[data.record.type]
     buffer = io.BytesIO()
     canvas = new_canvas(buffer, pagesize, data)
     draw(canvas, data, languages)

@@ -134,7 +134,7 @@ def _footer(canvas: Canvas, data: PrintData, n: int, m: int, langs: Sequence[str
     canvas.setFont(SANS, 7)
     pages = " · ".join(labels.text("page", lang).format(n=n, m=m) for lang in langs)
     canvas.drawRightString(RIGHT, 15 * mm, pages)
-    canvas.drawString(LEFT, 15 * mm, f"№ {display_number(data.number)}  ·  {data.base_url}")
+    canvas.drawString(LEFT, 15 * mm, f"№ {display_number(data.record.number)}  ·  {data.base_url}")
 
 
 def _running_header(canvas: Canvas, data: PrintData, langs: Sequence[str]) -> None:
@@ -142,7 +142,7 @@ def _running_header(canvas: Canvas, data: PrintData, langs: Sequence[str]) -> No
     canvas.setFont(SANS_BOLD, 9)
     title = " / ".join(labels.text("supplement", lang).split(" · ")[0] for lang in langs)
     canvas.drawString(LEFT, HEIGHT - 21 * mm, title)
-    canvas.drawRightString(RIGHT, HEIGHT - 21 * mm, f"№ {display_number(data.number)}")
+    canvas.drawRightString(RIGHT, HEIGHT - 21 * mm, f"№ {display_number(data.record.number)}")
     cont = "(" + " / ".join(labels.text("continued", lang) for lang in langs) + ")"
     canvas.setFillColor(MUTED)
     canvas.setFont(SANS, 7)
@@ -162,23 +162,28 @@ def _first_page(canvas: Canvas, data: PrintData, langs: Sequence[str]) -> float:
     subtitle = "  ·  ".join(labels.text("supplement", lang) for lang in langs[1:])
     centred(canvas, subtitle, SANS, 8, centre, y, ACCENT)
     y -= 5 * mm
-    centred(canvas, f"№ {display_number(data.number)}", SANS_BOLD, 11, centre, y, NAVY)
+    centred(canvas, f"№ {display_number(data.record.number)}", SANS_BOLD, 11, centre, y, NAVY)
 
     y -= 10 * mm
     top_of_block = y
     value_width = 86 * mm
     rows = [
         ("holder", data.full_name, SERIF_BOLD, 12.0),
-        ("birth_date", display_date(data.birth_date), SERIF, 10.0),
-        ("diploma_number", display_number(data.diploma_number or "—"), SERIF, 10.0),
+        ("birth_date", display_date(data.record.birth_date), SERIF, 10.0),
+        ("diploma_number", display_number(data.record.diploma_number or "—"), SERIF, 10.0),
         (
             "program",
-            " — ".join(p for p in (data.program_code, data.program_name) if p),
+            " — ".join(p for p in (data.record.program_code, data.record.program_name) if p),
             SERIF,
             10.0,
         ),
-        ("qualification", data.qualification or "—", SERIF, 10.0),
-        ("period", f"{display_date(data.start_date)} – {display_date(data.end_date)}", SERIF, 10.0),
+        ("qualification", data.record.qualification or "—", SERIF, 10.0),
+        (
+            "period",
+            f"{display_date(data.record.start_date)} – {display_date(data.record.end_date)}",
+            SERIF,
+            10.0,
+        ),
     ]
     for key, value, font, size in rows:
         y = label_value(

@@ -1,292 +1,107 @@
-"""One place that answers "is this document genuine?" for a number or a token.
+"""One place that answers "is this document genuine?" for a number, a token or a PDF.
 
-Crypto and parsing raise; this module turns every failure into a frozen
-:class:`Outcome` whose invariants make contradictory answers unrepresentable
-(a ``valid`` outcome always carries its document, a ``revoked`` one its
-revocation, a ``not_found`` one nothing at all).
+Crypto and parsing raise; this module turns every failure into an
+:class:`~verifier.verification.outcome.Outcome`, which cannot contradict itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from verifier.db.fast_reads import (
-    Grades,
-    Reader,
-    RegistryRecord,
-    find_grades,
-    find_record,
-    find_records,
-)
+from verifier.documents import reads
+from verifier.documents.claims import claims_of, record_of_claims
 from verifier.documents.names import surname_matches
 from verifier.documents.numbers import normalise_number
-from verifier.documents.registry import claims_for_document
-from verifier.errors import TokenError, UnsupportedToken, VerifierError
+from verifier.documents.reads import Grades, Reader
+from verifier.documents.record import Registered
+from verifier.errors import TokenError, UnsupportedToken
 from verifier.signing import tokens
-from verifier.signing.keys import KeyRing
+from verifier.signing.keys import KeyRing, PublicKey
 from verifier.signing.proof import Proof, ProofError
 from verifier.signing.tokens import Claims
+from verifier.verification.outcome import (
+    Check,
+    IncompleteQuery,
+    Outcome,
+    Replacement,
+    Revocation,
+    Status,
+)
 from verifier.verification.pdf.sandbox import inspect_pdf
-from verifier.vocabulary import DocumentStatus, KeyStatus
-
-
-class Status(enum.StrEnum):
-    VALID = "valid"
-    REVOKED = "revoked"
-    SUPERSEDED = "superseded"
-    NOT_FOUND = "not_found"
-    INVALID = "invalid"
-    ERROR = "error"
-
-
-class IncompleteQuery(VerifierError):
-    """A look-up by number without the holder's surname or birth date."""
-
-    def __init__(self, missing: str) -> None:
-        self.missing = missing
-        super().__init__(f"{missing} is required together with the document number")
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    passed: bool
-    detail: str
-
-
-@dataclass(frozen=True)
-class DocumentView:
-    """The fields disclosed to a verifier, to compare with the paper."""
-
-    type: str
-    number: str
-    surname: str
-    given_name: str
-    patronymic: str | None
-    birth_date: dt.date
-    institution_code: str
-    issue_date: dt.date
-    institution_names: Mapping[str, str] | None = None
-    program_code: str | None = None
-    program_name: str | None = None
-    qualification: str | None = None
-    diploma_number: str | None = None
-    course_name: str | None = None
-    hours: int | None = None
-    # Printed on the paper, so a forger's change to them must show (issue 12);
-    # not in the token, so an offline answer leaves them None.
-    study_form: str | None = None
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
-    honors: bool | None = None
-    # A supplement's whole grade table (name, hours, grade), as printed.
-    courses: Grades | None = None
-
-    @classmethod
-    def from_record(cls, record: RegistryRecord, courses: Grades | None = None) -> DocumentView:
-        # Every disclosed field is a registry field of the same name.
-        values = {name: getattr(record, name) for name in _DISCLOSED_FIELDS}
-        return cls(**values, courses=courses)
-
-    @classmethod
-    def from_claims(cls, claims: Claims) -> DocumentView:
-        return cls(
-            type=claims.type.value,
-            number=claims.number,
-            surname=claims.surname,
-            given_name=claims.given_name,
-            patronymic=claims.patronymic,
-            birth_date=claims.birth_date,
-            institution_code=claims.institution,
-            issue_date=claims.issue_date,
-            program_code=claims.program_code,
-            qualification=claims.qualification,
-            diploma_number=claims.diploma_number,
-            course_name=claims.course_name,
-            hours=claims.hours,
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "type": self.type,
-            "number": self.number,
-            "holder": {
-                "surname": self.surname,
-                "given_name": self.given_name,
-                "patronymic": self.patronymic,
-            },
-            "birth_date": self.birth_date.isoformat(),
-            "institution": {
-                "code": self.institution_code,
-                "name": dict(self.institution_names) if self.institution_names else None,
-            },
-            "program_code": self.program_code,
-            "program_name": self.program_name,
-            "qualification": self.qualification,
-            "issue_date": self.issue_date.isoformat(),
-            "diploma_number": self.diploma_number,
-            "course_name": self.course_name,
-            "hours": self.hours,
-            "study_form": self.study_form,
-            "start_date": _iso(self.start_date),
-            "end_date": _iso(self.end_date),
-            "honors": self.honors,
-            "courses": (
-                [{"name": n, "hours": h, "grade": g} for n, h, g in self.courses]
-                if self.courses is not None
-                else None
-            ),
-        }
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-_DISCLOSED_FIELDS = tuple(f.name for f in fields(DocumentView) if f.name != "courses")
-
-
-@dataclass(frozen=True)
-class Revocation:
-    """A revocation as the public sees it: a code, never the registrar's typed note.
-
-    ``reason`` (the contract's member) is the code's English wording; pages show
-    the code translated. ``diploma`` names the diploma whose revocation this is,
-    when the answer is about one of its supplements.
-    """
-
-    date: dt.datetime
-    code: str
-    diploma: str | None = None
-
-    @property
-    def reason(self) -> str:
-        return REVOCATION_REASONS.get(self.code, REVOCATION_REASONS["other"])
-
-
-# English wording of each public code; the pages' catalogues translate the same words.
-REVOCATION_REASONS = {
-    "issued_in_error": "issued in error",
-    "annulled_by_decision": "annulled by a decision of the competent authority",
-    "replaced_by_duplicate": "replaced by a duplicate",
-    "other": "other reasons (ask the issuing institution)",
-}
-
-
-@dataclass(frozen=True)
-class Outcome:
-    status: Status
-    number: str | None
-    checks: tuple[Check, ...]
-    document: DocumentView | None = None
-    revocation: Revocation | None = None
-    superseded_by: str | None = None
-    checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
-    # The token's signed claims, when the answer rests on them (verifier verify --json).
-    claims: Claims | None = field(default=None, compare=False)
-
-    def __post_init__(self) -> None:
-        shows_document = self.status in _SHOWS_DOCUMENT
-        if shows_document != (self.document is not None):
-            raise ValueError(
-                f"a {self.status} outcome {'needs' if shows_document else 'cannot have'} a document"
-            )
-        if (self.status is Status.REVOKED) != (self.revocation is not None):
-            raise ValueError("only a revoked outcome carries a revocation")
-        if (self.status is Status.SUPERSEDED) != (self.superseded_by is not None):
-            raise ValueError("only a superseded outcome names its replacement")
-        if self.status is Status.VALID and not all(check.passed for check in self.checks):
-            raise ValueError("a valid outcome cannot have a failed check")
-
-    @property
-    def is_valid(self) -> bool:
-        return self.status is Status.VALID
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "status": self.status.value,
-            "number": self.number,
-            "checked_at": self.checked_at.isoformat().replace("+00:00", "Z"),
-            "document": self.document.to_json() if self.document else None,
-            "revocation": (
-                {
-                    "date": self.revocation.date.isoformat().replace("+00:00", "Z"),
-                    "reason": self.revocation.reason,
-                    "code": self.revocation.code,
-                    "diploma_number": self.revocation.diploma,
-                }
-                if self.revocation
-                else None
-            ),
-            "superseded_by": self.superseded_by,
-            "checks": {c.name: {"passed": c.passed, "detail": c.detail} for c in self.checks},
-        }
-
-
-_SHOWS_DOCUMENT = frozenset({Status.VALID, Status.REVOKED, Status.SUPERSEDED})
+from verifier.vocabulary import DocumentStatus, DocumentType, KeyStatus
 
 
 def _from_registry(
-    document: RegistryRecord, checks: tuple[Check, ...], courses: Grades | None = None
+    registered: Registered, checks: tuple[Check, ...], courses: Grades | None = None
 ) -> Outcome:
-    """The answer for a matched record: its own status, else its diploma's.
+    """The answer for a matched document: its own standing, else its diploma's.
 
     A supplement is only as good as its diploma: one whose diploma is revoked
     answers ``revoked`` with that revocation, one whose diploma was replaced
     ``superseded``. The registry status is then the failed check, so that no
     answer lists only passed checks under a red status.
     """
-    view = DocumentView.from_record(document, courses)
-    number = document.number
-    if document.status == DocumentStatus.REVOKED:
-        assert document.revoked_at is not None
-        revocation = Revocation(document.revoked_at, document.revocation_code or "other")
+    record, standing, names = registered
+    if courses is not None:
+        record = record._replace(courses=courses)
+    number = record.number
+    if standing.status == DocumentStatus.REVOKED:
+        assert standing.revoked_at is not None
+        revocation = Revocation(standing.revoked_at, standing.revocation_code or "other")
         status_check = Check("status", False, f"revoked on {_day(revocation.date)}")
-        return Outcome(Status.REVOKED, number, (*checks, status_check), view, revocation)
-    if document.status == DocumentStatus.SUPERSEDED:
-        assert document.superseded_by is not None
-        status_check = Check("status", False, f"replaced by {document.superseded_by}")
+        return Outcome(
+            Status.REVOKED, number, (*checks, status_check), record, names, revocation=revocation
+        )
+    if standing.status == DocumentStatus.SUPERSEDED:
+        assert standing.superseded_by is not None
+        status_check = Check("status", False, f"replaced by {standing.superseded_by}")
+        replacement = Replacement(standing.superseded_by, standing.superseded_at)
         return Outcome(
             Status.SUPERSEDED,
             number,
             (*checks, status_check),
-            view,
-            superseded_by=document.superseded_by,
+            record,
+            names,
+            replacement=replacement,
         )
-    diploma = document.diploma_number
-    if document.diploma_status == DocumentStatus.REVOKED:
-        assert document.diploma_revoked_at is not None
+    diploma = record.diploma_number
+    if standing.diploma_status == DocumentStatus.REVOKED:
+        assert standing.diploma_revoked_at is not None
         assert diploma is not None
         revocation = Revocation(
-            document.diploma_revoked_at, document.diploma_revocation_code or "other", diploma
+            standing.diploma_revoked_at, standing.diploma_revocation_code or "other", diploma
         )
         status_check = Check(
             "status", False, f"its diploma {diploma} was revoked on {_day(revocation.date)}"
         )
-        return Outcome(Status.REVOKED, number, (*checks, status_check), view, revocation)
-    if document.diploma_status == DocumentStatus.SUPERSEDED:
+        return Outcome(
+            Status.REVOKED, number, (*checks, status_check), record, names, revocation=revocation
+        )
+    if standing.diploma_status == DocumentStatus.SUPERSEDED:
         # Only supplements of diplomas replaced before reissue carried them: the
         # successor worth asking for is the new diploma.
-        assert document.diploma_superseded_by is not None
+        assert standing.diploma_superseded_by is not None
         status_check = Check(
             "status",
             False,
-            f"its diploma {diploma} was replaced by {document.diploma_superseded_by}",
+            f"its diploma {diploma} was replaced by {standing.diploma_superseded_by}",
+        )
+        replacement = Replacement(
+            standing.diploma_superseded_by, standing.diploma_superseded_at, diploma
         )
         return Outcome(
             Status.SUPERSEDED,
             number,
             (*checks, status_check),
-            view,
-            superseded_by=document.diploma_superseded_by,
+            record,
+            names,
+            replacement=replacement,
         )
-    return Outcome(Status.VALID, number, checks, view)
+    return Outcome(Status.VALID, number, checks, record, names)
 
 
 def _day(moment: dt.datetime) -> str:
@@ -322,10 +137,10 @@ class NumberQuery:
 _NO_NAME = "\u2063"
 
 
-def _holder_matches(query: NumberQuery, document: RegistryRecord | None) -> bool:
-    stored = document.surname if document is not None else _NO_NAME
+def _holder_matches(query: NumberQuery, document: Registered | None) -> bool:
+    stored = document.record.surname if document is not None else _NO_NAME
     surname_ok = query.surname is not None and surname_matches(query.surname, stored)
-    date_ok = document is not None and query.birth_date == document.birth_date
+    date_ok = document is not None and query.birth_date == document.record.birth_date
     return document is not None and (surname_ok or date_ok)
 
 
@@ -336,7 +151,7 @@ def verify_numbers(reader: Reader, queries: Sequence[NumberQuery]) -> list[Outco
     A wrong holder answers exactly like a number that does not exist.
     """
     try:
-        documents = find_records(reader, {query.number for query in queries})
+        documents = reads.find(reader, {query.number for query in queries})
     except SQLAlchemyError:
         return [_error(query.number) for query in queries]
     matched = [
@@ -347,9 +162,11 @@ def verify_numbers(reader: Reader, queries: Sequence[NumberQuery]) -> list[Outco
         for query in queries
     ]
     # Grade tables only for supplements whose holder matched: never for not_found.
-    transcripts = {d.number for _, d in matched if d is not None and d.type == "transcript"}
+    transcripts = {
+        d.record.number for _, d in matched if d is not None and d.record.type is _TRANSCRIPT
+    }
     try:
-        grades = find_grades(reader, transcripts)
+        grades = reads.find_grades(reader, transcripts)
     except SQLAlchemyError:
         return [_error(query.number) for query in queries]
     return [
@@ -360,8 +177,12 @@ def verify_numbers(reader: Reader, queries: Sequence[NumberQuery]) -> list[Outco
     ]
 
 
-def _grades_of(document: RegistryRecord, grades: Mapping[str, Grades]) -> Grades | None:
-    return grades.get(document.number, ()) if document.type == "transcript" else None
+_TRANSCRIPT = DocumentType.TRANSCRIPT
+
+
+def _grades_of(document: Registered, grades: Mapping[str, Grades]) -> Grades | None:
+    record = document.record
+    return grades.get(record.number, ()) if record.type is _TRANSCRIPT else None
 
 
 _MATCHED = (
@@ -424,7 +245,7 @@ def _offline(verified: tokens.VerifiedToken) -> Outcome:
         Status.VALID,
         number,
         tuple(checks),
-        DocumentView.from_claims(verified.claims),
+        record_of_claims(verified.claims),
         claims=verified.claims,
     )
 
@@ -443,7 +264,7 @@ def _against_registry(reader: Reader, verified: tokens.VerifiedToken) -> Outcome
     claims = verified.claims
     checks = [_signature_check(verified)]
     try:
-        document = find_record(reader, claims.number)
+        document = reads.find_one(reader, claims.number)
     except SQLAlchemyError:
         return _error(claims.number)
     key = verified.key
@@ -455,9 +276,10 @@ def _against_registry(reader: Reader, verified: tokens.VerifiedToken) -> Outcome
             return Outcome(Status.INVALID, claims.number, tuple(checks))
         checks.append(Check("registry", False, "the registry has no document with this number"))
         return Outcome(Status.NOT_FOUND, claims.number, tuple(checks))
+    standing = document.standing
     if key.status is KeyStatus.COMPROMISED:
         assert key.compromised_at is not None
-        if document.recorded_at >= key.compromised_at or document.kid != key.kid:
+        if standing.recorded_at >= key.compromised_at or standing.kid != key.kid:
             checks.append(
                 Check(
                     "key",
@@ -470,7 +292,9 @@ def _against_registry(reader: Reader, verified: tokens.VerifiedToken) -> Outcome
             )
             return Outcome(Status.INVALID, claims.number, tuple(checks))
         checks.append(Check("key", True, "recorded before the key was compromised"))
-    differences = claims.differences(claims_for_document(document))
+    differences = claims.differences(
+        claims_of(document.record, signed_grades=standing.grades_digest)
+    )
     if differences:
         checks.append(
             Check(
@@ -482,7 +306,8 @@ def _against_registry(reader: Reader, verified: tokens.VerifiedToken) -> Outcome
         return Outcome(Status.INVALID, claims.number, tuple(checks))
     checks.append(Check("registry", True, "matches the registry record"))
     try:
-        grades = find_grades(reader, [document.number] if document.type == "transcript" else [])
+        record = document.record
+        grades = reads.find_grades(reader, [record.number] if record.type is _TRANSCRIPT else [])
     except SQLAlchemyError:
         return _error(claims.number)
     return replace(
@@ -490,7 +315,7 @@ def _against_registry(reader: Reader, verified: tokens.VerifiedToken) -> Outcome
     )
 
 
-def _compromised(key: Any) -> str:
+def _compromised(key: PublicKey) -> str:
     return (
         f"signed by key {key.kid}, which was compromised on {key.compromised_at}: "
         "its signature proves nothing without a registry record made before then"
@@ -559,19 +384,3 @@ def describe(outcome: Outcome) -> str:
     if outcome.superseded_by:
         lines.append(f"superseded by {outcome.superseded_by}")
     return "\n".join(lines)
-
-
-__all__ = [
-    "Check",
-    "DocumentView",
-    "IncompleteQuery",
-    "NumberQuery",
-    "Outcome",
-    "Status",
-    "describe",
-    "verify_number",
-    "verify_numbers",
-    "verify_pdf",
-    "verify_token",
-    "verify_token_offline",
-]

@@ -6,7 +6,7 @@ JSON ``message`` always say the same thing in the same words.
 
 from __future__ import annotations
 
-from verifier.verification.service import Status
+from verifier.verification.outcome import Status
 from verifier.web.i18n import LazyMessage, lazy_gettext
 
 STATUS_WORDS: dict[Status, LazyMessage] = {

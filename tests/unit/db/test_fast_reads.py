@@ -1,4 +1,4 @@
-"""The public look-ups' read path answers exactly as a session does."""
+"""The public look-ups' fast path (db/fast_reads.py) answers exactly as the plain Core read does."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from tests.support.values import certificate_values, diploma_values, transcript_values
-from verifier.db.fast_reads import find_record, find_records
 from verifier.documents import registry
+from verifier.documents.reads import find, find_one
 from verifier.runtime import Runtime
-from verifier.verification.service import Status, verify_number
+from verifier.verification.outcome import Status
+from verifier.verification.service import verify_number
 
 
 def test_a_lookup_reads_the_same_record_as_a_session(
@@ -22,8 +23,8 @@ def test_a_lookup_reads_the_same_record_as_a_session(
     with runtime.database.transaction() as session:
         registry.revoke(session, numbers[0], reason="issued in error", actor="test")
     with runtime.database.session() as session:
-        expected = find_records(session, numbers)
-    found = {number: find_record(runtime.database.lookups, number) for number in numbers}
+        expected = find(session, numbers)
+    found = {number: find_one(runtime.lookups, number) for number in numbers}
     assert found == expected and len(found) == 3
 
 
@@ -31,11 +32,11 @@ def test_a_lookup_of_several_numbers_reads_them_all(
     runtime: Runtime, issue: Callable[..., str]
 ) -> None:
     numbers = {issue(diploma_values()), issue(certificate_values())}
-    assert set(find_records(runtime.database.lookups, numbers | {"KT9999999"})) == numbers
+    assert set(find(runtime.lookups, numbers | {"KT9999999"})) == numbers
 
 
 def test_a_lookup_of_a_missing_number_finds_nothing(runtime: Runtime) -> None:
-    assert find_record(runtime.database.lookups, "KT9999999") is None
+    assert find_one(runtime.lookups, "KT9999999") is None
 
 
 def test_a_failing_query_raises_as_sqlalchemy_and_answers_error(
@@ -45,6 +46,6 @@ def test_a_failing_query_raises_as_sqlalchemy_and_answers_error(
     with runtime.database.transaction() as session:
         session.execute(text("ALTER TABLE documents RENAME TO documents_gone"))
     with pytest.raises(DBAPIError):
-        find_record(runtime.database.lookups, number)
-    outcome = verify_number(runtime.database.lookups, number, surname="Gʻulomov")
+        find_one(runtime.lookups, number)
+    outcome = verify_number(runtime.lookups, number, surname="Gʻulomov")
     assert outcome.status is Status.ERROR

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from verifier.db import schema
 from verifier.documents import registry
 from verifier.runtime import Runtime
+from verifier.verification.answers import outcome_json
 from verifier.verification.service import verify_number
 
 
@@ -30,6 +31,6 @@ def test_a_document_revoked_before_codes_answers_other_and_hides_its_text(
     _to(runtime, "head", down=False)
     with runtime.database.session() as session:
         code = session.execute(text("SELECT revocation_code FROM documents")).scalar_one()
-        answer = verify_number(session, "KT2400001", surname="Gulomov").to_json()
+        answer = outcome_json(verify_number(session, "KT2400001", surname="Gulomov"))
     assert code == "other"
     assert answer["revocation"]["code"] == "other" and "typed" not in str(answer)

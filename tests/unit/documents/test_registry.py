@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from tests.support.values import diploma_values, record, transcript_values
 from verifier.db.models import CourseLine, Document, Event, Holder
 from verifier.documents import registry
+from verifier.documents.claims import claims_of
 from verifier.errors import Conflict, NotFound, VerifierError
 from verifier.keys import lifecycle
 from verifier.runtime import Runtime
@@ -28,7 +29,7 @@ def test_issued_document_carries_a_token_of_its_own_record(
     with runtime.database.session() as session:
         document = registry.get_document(session, number)
         verified = verify(document.token, lifecycle.keyring(session))
-        assert verified.claims == registry.claims_for_document(document)
+        assert verified.claims == claims_of(registry.record_of(document))
 
 
 def test_transcript_stores_its_courses_and_signs_their_digest(

@@ -11,7 +11,9 @@ from verifier.documents import registry
 from verifier.errors import Conflict
 from verifier.keys import lifecycle
 from verifier.runtime import Runtime
-from verifier.verification.service import NumberQuery, Status, verify_number, verify_numbers
+from verifier.verification.answers import outcome_json
+from verifier.verification.outcome import Status
+from verifier.verification.service import NumberQuery, verify_number, verify_numbers
 
 
 @pytest.fixture
@@ -21,7 +23,7 @@ def pair(issue: Callable[..., str]) -> tuple[str, str]:
 
 def _answer(runtime: Runtime, number: str) -> dict[str, object]:
     with runtime.database.session() as session:
-        return verify_number(session, number, surname="Gulomov").to_json()
+        return outcome_json(verify_number(session, number, surname="Gulomov"))
 
 
 def _reissue(runtime: Runtime, number: str, new: str, **extra: object) -> None:

@@ -21,7 +21,8 @@ from verifier.keys import lifecycle
 from verifier.keys.lifecycle import active_key
 from verifier.runtime import Runtime
 from verifier.signing.certificates import DocumentCertificates
-from verifier.verification.service import Outcome, Status, verify_pdf
+from verifier.verification.outcome import Outcome, Status
+from verifier.verification.service import verify_pdf
 
 
 def trusting_our_certificate(runtime: Runtime) -> ValidationContext:

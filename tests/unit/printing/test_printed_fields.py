@@ -20,6 +20,7 @@ from tests.support.values import certificate_values, diploma_values, transcript_
 from verifier.printing.data import display_date, display_number
 from verifier.printing.render import render_unsigned
 from verifier.runtime import Runtime
+from verifier.verification.answers import outcome_json
 from verifier.verification.service import verify_number
 
 # The print data's fields that carry a value of the document (not layout, token or URL).
@@ -78,16 +79,17 @@ def test_every_printed_value_is_in_the_answer(
     data = data_for(runtime, number)
     text = " ".join(pdftotext(render_unsigned(data), tmp_path).split())
     with runtime.database.session() as session:
-        answer = verify_number(session, number, surname=data.surname).to_json()
+        answer = outcome_json(verify_number(session, number, surname=data.record.surname))
     found = set(_strings(answer))
     printed = [
-        _as_printed(getattr(data, name))
+        _as_printed(getattr(data.record, name))
         for name in PRINTED
-        if getattr(data, name) is not None and _as_printed(getattr(data, name)) in text
+        if getattr(data.record, name) is not None
+        and _as_printed(getattr(data.record, name)) in text
     ]
     assert len(printed) >= 6, "the PDF's text should carry the document's fields"
     assert [value for value in printed if value not in found] == []
-    if data.honors:
+    if data.record.honors:
         assert answer["document"]["honors"] is True
     for name, hours, grade in data.courses:
         assert name in text

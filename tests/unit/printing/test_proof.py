@@ -16,8 +16,9 @@ from verifier.printing.pades import PdfSigner
 from verifier.runtime import Runtime
 from verifier.signing.keys import KeyRing
 from verifier.signing.proof import Proof
+from verifier.verification.outcome import Outcome, Status
 from verifier.verification.pdf.proof import MAX_PDF_BYTES, read_proof
-from verifier.verification.service import Outcome, Status, verify_pdf
+from verifier.verification.service import verify_pdf
 
 GRADES = (("Oliy matematika", 216, "4"), ("Dasturlash asoslari", 288, "5"))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pypdfium2
@@ -19,10 +20,11 @@ from tests.support.pdfs import (
     unsigned,
 )
 from tests.support.values import certificate_values, diploma_values, transcript_values
+from verifier.documents.record import Course
+from verifier.documents.registry import PrintRefused, print_data
 from verifier.errors import NotFound, VerifierError
 from verifier.keys import lifecycle
 from verifier.printing.blank import load_form, render_on_blank
-from verifier.printing.data import PrintRefused, print_data
 from verifier.printing.diploma import NAME_WIDTH
 from verifier.printing.fonts import SERIF_BOLD, FontMissing, check_fonts, register_fonts
 from verifier.printing.pades import PdfSigner
@@ -31,7 +33,8 @@ from verifier.printing.qrmatrix import qr_matrix, qr_row_strings
 from verifier.printing.render import render_signed, render_unsigned
 from verifier.printing.textfit import fit
 from verifier.runtime import Runtime
-from verifier.verification.service import Status, verify_pdf, verify_token
+from verifier.verification.outcome import Status
+from verifier.verification.service import verify_pdf, verify_token
 
 
 def test_the_qr_code_decodes_to_the_document_url_which_verifies_valid(
@@ -120,7 +123,8 @@ def test_a_reprinted_transcript_with_one_changed_grade_is_invalid(
 ) -> None:
     data = data_for(runtime, issue(transcript_values()))
     name, hours, grade = data.courses[0]
-    forged = type(data)(**{**data.__dict__, "courses": ((name, hours, "5"), *data.courses[1:])})
+    changed = (Course(name, hours, "5"), *data.courses[1:])
+    forged = replace(data, record=data.record._replace(courses=changed))
     assert grade != "5"
     with runtime.database.session() as session:
         ring = lifecycle.keyring(session)

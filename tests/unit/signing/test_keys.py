@@ -16,12 +16,14 @@ from jwcrypto import jwk as jwcrypto_jwk
 from tests.support.values import diploma_values
 from verifier.config import Settings
 from verifier.documents import registry
+from verifier.documents.claims import claims_of
 from verifier.errors import SigningKeyError, UnknownKey
 from verifier.keys import lifecycle
 from verifier.runtime import Runtime
 from verifier.signing.encoding import b64url
 from verifier.signing.keys import KeyRing, KeyStore, kid_for, raw_public_bytes
-from verifier.verification.service import Status, verify_token, verify_token_offline
+from verifier.verification.outcome import Status
+from verifier.verification.service import verify_token, verify_token_offline
 from verifier.vocabulary import KeyStatus
 
 
@@ -141,7 +143,7 @@ def test_compromised_key_token_for_an_unrecorded_document_is_not_valid(
         lifecycle.compromise(
             session, runtime.keystore, kid, at=dt.datetime.now(dt.UTC), actor="test"
         )
-    forged = sign(record(diploma_values(number="KT7777777")).claims, stolen)
+    forged = sign(claims_of(record(diploma_values(number="KT7777777"))), stolen)
     assert check(runtime, forged) is not Status.VALID
     assert verify_token_offline(forged, ring(runtime)).status is Status.INVALID
 

@@ -31,7 +31,8 @@ from verifier.errors import SigningKeyError, TokenError, UnsupportedToken
 from verifier.signing import tokens
 from verifier.signing.encoding import b64url_decode
 from verifier.signing.keys import KeyRing
-from verifier.verification.service import Outcome, verify_token_offline
+from verifier.verification.outcome import Outcome
+from verifier.verification.service import verify_token_offline
 from verifier.vocabulary import KeyStatus
 
 ROOT = Path(__file__).resolve().parents[3]

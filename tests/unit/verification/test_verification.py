@@ -9,16 +9,13 @@ import pytest
 
 from tests.support.values import diploma_values, record
 from verifier.documents import registry
+from verifier.documents.claims import claims_of
 from verifier.keys import lifecycle
 from verifier.runtime import Runtime
 from verifier.signing.tokens import sign
-from verifier.verification.service import (
-    IncompleteQuery,
-    Outcome,
-    Status,
-    verify_number,
-    verify_token,
-)
+from verifier.verification.answers import outcome_json
+from verifier.verification.outcome import IncompleteQuery, Outcome, Status
+from verifier.verification.service import verify_number, verify_token
 
 
 def by_number(runtime: Runtime, number: str, **holder: object) -> Outcome:
@@ -53,8 +50,8 @@ def test_wrong_surname_answers_exactly_like_a_missing_number(
     runtime: Runtime, issue: Callable[..., str]
 ) -> None:
     issue()
-    wrong = by_number(runtime, "KT2400001", surname="Karimov").to_json()
-    missing = by_number(runtime, "KT2400002", surname="Gʻulomov").to_json()
+    wrong = outcome_json(by_number(runtime, "KT2400001", surname="Karimov"))
+    missing = outcome_json(by_number(runtime, "KT2400002", surname="Gʻulomov"))
     for answer in (wrong, missing):
         answer.pop("checked_at")
         answer.pop("number")
@@ -74,7 +71,7 @@ def test_revoked_document_says_when_and_why_by_its_public_code(
             code="issued_in_error",
             actor="test",
         )
-    answer = by_number(runtime, "KT2400001", surname="Gulomov").to_json()
+    answer = outcome_json(by_number(runtime, "KT2400001", surname="Gulomov"))
     assert answer["status"] == "revoked"
     assert answer["revocation"]["code"] == "issued_in_error"
     assert answer["revocation"]["reason"] == "issued in error"
@@ -86,7 +83,7 @@ def test_the_registrars_note_is_never_in_the_public_answer(
     issue()
     with runtime.database.transaction() as session:
         registry.revoke(session, "KT2400001", reason="forged school certificate", actor="test")
-    answer = by_number(runtime, "KT2400001", surname="Gulomov").to_json()
+    answer = outcome_json(by_number(runtime, "KT2400001", surname="Gulomov"))
     assert answer["revocation"]["code"] == "other" and "forged" not in str(answer)
 
 
@@ -96,7 +93,7 @@ def test_revoked_answer_shows_the_registry_status_as_the_failed_check(
     issue()
     with runtime.database.transaction() as session:
         registry.revoke(session, "KT2400001", reason="x", actor="test")
-    checks = by_number(runtime, "KT2400001", surname="Gulomov").to_json()["checks"]
+    checks = outcome_json(by_number(runtime, "KT2400001", surname="Gulomov"))["checks"]
     assert checks["status"]["passed"] is False and "revoked" in checks["status"]["detail"]
 
 
@@ -110,13 +107,36 @@ def test_superseded_document_names_its_replacement(
             session, "KT2400001", new_number="KT2400999", reason=None, signer=signer, actor="t"
         )
     assert (
-        by_number(runtime, "KT2400001", surname="Gulomov").to_json()["superseded_by"] == "KT2400999"
+        outcome_json(by_number(runtime, "KT2400001", surname="Gulomov"))["superseded_by"]
+        == "KT2400999"
     )
+
+
+def test_superseded_document_says_when_it_was_replaced(
+    runtime: Runtime, issue: Callable[..., str]
+) -> None:
+    issue()
+    with runtime.database.transaction() as session:
+        signer = lifecycle.load_signer(session, runtime.keystore)
+        registry.reissue(
+            session, "KT2400001", new_number="KT2400999", reason=None, signer=signer, actor="t"
+        )
+    replaced_at = dt.datetime.fromisoformat(
+        outcome_json(by_number(runtime, "KT2400001", surname="Gulomov"))["superseded_at"]
+    )
+    assert abs(dt.datetime.now(dt.UTC) - replaced_at) < dt.timedelta(minutes=5)
+
+
+def test_a_document_in_force_has_no_replacement_date(
+    runtime: Runtime, issue: Callable[..., str]
+) -> None:
+    issue()
+    assert outcome_json(by_number(runtime, "KT2400001", surname="Gulomov"))["superseded_at"] is None
 
 
 def test_json_answer_has_the_contract_shape(runtime: Runtime, issue: Callable[..., str]) -> None:
     issue()
-    answer = by_number(runtime, "KT2400001", surname="Gulomov").to_json()
+    answer = outcome_json(by_number(runtime, "KT2400001", surname="Gulomov"))
     assert set(answer) == {
         "status",
         "number",
@@ -125,6 +145,7 @@ def test_json_answer_has_the_contract_shape(runtime: Runtime, issue: Callable[..
         "revocation",
         "superseded_by",
         "checks",
+        "superseded_at",  # added: when a superseded document was replaced
     }
     assert (
         answer["document"]["institution"]["name"]["en"]
@@ -138,7 +159,7 @@ def test_genuine_signature_over_claims_that_differ_from_the_registry_is_invalid(
     issue()
     with runtime.database.session() as session:
         signer = lifecycle.load_signer(session, runtime.keystore)
-    altered = sign(record(diploma_values(qualification="Bosh muhandis")).claims, signer)
+    altered = sign(claims_of(record(diploma_values(qualification="Bosh muhandis"))), signer)
     with runtime.database.session() as session:
         outcome = verify_token(session, altered, lifecycle.keyring(session))
     assert outcome.status is Status.INVALID and "qualification" in outcome.checks[-1].detail
@@ -149,7 +170,7 @@ def test_token_for_a_number_the_registry_lacks_is_not_found(
 ) -> None:
     with runtime.database.session() as session:
         signer = lifecycle.load_signer(session, runtime.keystore)
-        token = sign(record(diploma_values()).claims, signer)
+        token = sign(claims_of(record(diploma_values())), signer)
         assert verify_token(session, token, lifecycle.keyring(session)).status is Status.NOT_FOUND
 
 

@@ -30,7 +30,8 @@ OUTCOME_KEYS = {
     "revocation",
     "superseded_by",
     "checks",
-    "message",
+    "message",  # added: the status in the client's language
+    "superseded_at",  # added: when a superseded document was replaced
 }
 
 

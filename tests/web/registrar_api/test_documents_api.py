@@ -15,7 +15,8 @@ from verifier.documents import registry
 from verifier.keys import lifecycle
 from verifier.runtime import Runtime
 from verifier.staff import api_tokens
-from verifier.verification.service import Status, verify_token
+from verifier.verification.outcome import Status
+from verifier.verification.service import verify_token
 
 
 @pytest.fixture

@@ -8,7 +8,9 @@ from flask import Blueprint, Response, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
-from verifier.verification.service import Outcome, Status, verify_numbers, verify_pdf, verify_token
+from verifier.verification import answers
+from verifier.verification.outcome import Outcome, Status
+from verifier.verification.service import verify_numbers, verify_pdf, verify_token
 from verifier.web import guesses
 from verifier.web.context import current_keyring, current_runtime
 from verifier.web.errors import ApiError, error_body
@@ -34,7 +36,7 @@ def _private(response: Response) -> Response:
 
 def outcome_json(outcome: Outcome) -> dict[str, Any]:
     """The contract's answer plus ``message``: the status explained in the client's language."""
-    body = outcome.to_json()
+    body = answers.outcome_json(outcome)
     body["message"] = str(STATUS_EXPLANATIONS[outcome.status])
     return body
 
@@ -69,7 +71,7 @@ def verify_single() -> tuple[Response, int]:
     guard = guesses.budget()
     if guard.spent(query.number):
         raise ApiError("rate_limited", 429, "number", retry_after=guard.retry_after(query.number))
-    (outcome,) = verify_numbers(current_runtime().database.lookups, [query])
+    (outcome,) = verify_numbers(current_runtime().lookups, [query])
     if outcome.status is Status.NOT_FOUND:
         guard.charge(query.number)
     return answer(outcome)
@@ -94,7 +96,7 @@ def verify_batch() -> tuple[Response, int]:
         except BadQuery as exc:
             parsed.append(exc)
     good = [item for item in parsed if not isinstance(item, BadQuery)]
-    outcomes = iter(verify_numbers(current_runtime().database.lookups, good) if good else [])
+    outcomes = iter(verify_numbers(current_runtime().lookups, good) if good else [])
     guard = guesses.budget()
     results: list[dict[str, Any]] = []
     for item in parsed:
@@ -122,7 +124,7 @@ def verify_token_route() -> tuple[Response, int]:
     token = _json_object().get("token")
     if not isinstance(token, str) or not token.strip():
         raise ApiError("missing_token", 422, "token")
-    outcome = verify_token(current_runtime().database.lookups, token, current_keyring())
+    outcome = verify_token(current_runtime().lookups, token, current_keyring())
     return answer(outcome)
 
 
@@ -142,7 +144,7 @@ def verify_pdf_route() -> tuple[Response, int]:
         raise ApiError("unavailable", 503) from None
     runtime = current_runtime()
     certificates = runtime.keystore.certificates.published(key.kid for key in ring)
-    outcome = verify_pdf(runtime.database.lookups, data, ring, certificates=certificates)
+    outcome = verify_pdf(runtime.lookups, data, ring, certificates=certificates)
     return answer(outcome)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from verifier.verification.service import Status
+from verifier.verification.outcome import Status
 from verifier.web.messages import ERROR_MESSAGES
 from verifier.web.public.lookup import MAX_BATCH
 from verifier.web.registrar_api import openapi as registrar_openapi
@@ -233,6 +233,13 @@ SCHEMAS: dict[str, Any] = {
                 ]
             },
             "superseded_by": {**NULLABLE_STRING, "description": "The number now in force."},
+            "superseded_at": {
+                "oneOf": [{"type": "string", "format": "date-time"}, {"type": "null"}],
+                "description": (
+                    "When a superseded document was replaced (for a supplement answering "
+                    "superseded with its diploma: when the diploma was); null otherwise."
+                ),
+            },
             "checks": {
                 "type": "object",
                 "description": "Each check made, by name (registry, holder, signature, key, pdf).",

@@ -15,13 +15,8 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from verifier.documents.numbers import display_number
-from verifier.verification.service import (
-    DocumentView,
-    Outcome,
-    Status,
-    verify_numbers,
-    verify_token,
-)
+from verifier.verification.outcome import Outcome, Status
+from verifier.verification.service import verify_numbers, verify_token
 from verifier.web import guesses
 from verifier.web.context import current_keyring, current_runtime
 from verifier.web.i18n import LANGUAGE_NAMES, LANGUAGES, select_language
@@ -55,9 +50,11 @@ def _display_number(number: str) -> str:
     return display_number(number)
 
 
-def institution_name(document: DocumentView, language: str) -> str:
-    names = document.institution_names or {}
-    return names.get(language) or names.get("uz") or document.institution_code
+def institution_name(outcome: Outcome, language: str) -> str:
+    """The institution's name in ``language`` (its Uzbek one when it has none), else its code."""
+    names = outcome.institution_names or {}
+    code = outcome.document.institution if outcome.document else ""
+    return names.get(language) or names.get("uz") or code
 
 
 @dataclass(frozen=True)
@@ -165,7 +162,7 @@ def _answer(outcome: Outcome, *, from_qr: bool, form: dict[str, str]) -> tuple[s
         "public/answer.html",
         503 if outcome.status is Status.ERROR else 200,
         outcome=outcome,
-        institution=institution_name(document, language) if document else None,
+        institution=institution_name(outcome, language) if document else None,
         status_word=texts.status_words[outcome.status],
         explanation=texts.explanations[outcome.status],
         check_names=texts.check_names,
@@ -194,7 +191,7 @@ def verify() -> tuple[str, int]:
     guard = guesses.budget()
     if guard.spent(query.number):  # see guesses.py: says nothing about the number
         abort(429)
-    (outcome,) = verify_numbers(current_runtime().database.lookups, [query])
+    (outcome,) = verify_numbers(current_runtime().lookups, [query])
     if outcome.status is Status.NOT_FOUND:
         guard.charge(query.number)
     return _answer(outcome, from_qr=False, form=form)
@@ -202,7 +199,7 @@ def verify() -> tuple[str, int]:
 
 @bp.get("/v/<token>")
 def landing(token: str) -> tuple[str, int]:
-    outcome = verify_token(current_runtime().database.lookups, token, current_keyring())
+    outcome = verify_token(current_runtime().lookups, token, current_keyring())
     return _answer(outcome, from_qr=True, form={})
 
 

@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import asdict
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -240,13 +239,15 @@ def _issue(
 
 
 def _record_json(document: Document) -> dict[str, Any]:
-    record = asdict(registry.record_for_document(document))
-    for name, value in record.items():
-        if hasattr(value, "isoformat"):
-            record[name] = value.isoformat()
-    record["type"] = document.type
-    record["courses"] = [dict(c) for c in record["courses"]]
-    return record
+    """The document's import fields, as the API takes them."""
+    record = registry.record_of(document)
+    values: dict[str, Any] = {
+        name: value.isoformat() if hasattr(value, "isoformat") else value
+        for name, value in record._asdict().items()
+    }
+    values["type"] = record.type.value
+    values["courses"] = [course._asdict() for course in record.courses or ()]
+    return values
 
 
 def _history(session: Session, number: str) -> list[Mapping[str, Any]]:

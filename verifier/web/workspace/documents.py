@@ -303,22 +303,20 @@ def reissue(number: str) -> BaseResponse | tuple[str, int]:
 def pdf(number: str) -> Response | tuple[str, int]:
     """The signed PDF, as an attachment; recorded as a download (a POST, so never prefetched)."""
     from verifier.keys import lifecycle
-    from verifier.printing.data import PrintData, PrintRefused, printable
     from verifier.printing.pades import PdfSigner
     from verifier.printing.render import render_signed
 
     runtime = current_runtime()
     canonical = _own(number)
     with runtime.database.session() as db:
-        document = registry.get_document(db, canonical)
         try:
-            printable(document)
-        except PrintRefused:
+            data = registry.print_data(db, canonical, runtime.settings.base_url)
+        except registry.PrintRefused:
             return render_document(
                 number, 409, pdf_error=_("A revoked or superseded document is not printed.")
             )
-        data = PrintData.from_document(document, runtime.settings.base_url)
         body = render_signed(data, PdfSigner(lifecycle.document_signing_key(db, runtime.keystore)))
+    document = data.record
     with runtime.database.transaction() as db:
         events.append(
             db,

@@ -30,7 +30,7 @@ from verifier.audit import events
 from verifier.audit.events import NewEvent
 from verifier.db.models import StaffUser
 from verifier.staff import accounts
-from verifier.verification.service import Status
+from verifier.verification.outcome import Status
 from verifier.web import guesses
 from verifier.web.context import current_runtime
 from verifier.web.i18n import LANGUAGES
