@@ -27,16 +27,18 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey 
 from reportlab.lib.pagesizes import A4, landscape  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
+from verifier.documents.record import Record  # noqa: E402
 from verifier.printing import (  # noqa: E402
     batch,
     labels,
 )
 from verifier.printing.data import PrintData, display_date, display_number  # noqa: E402
 from verifier.printing.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD, register_fonts  # noqa: E402
+from verifier.printing.pades import PdfSigner  # noqa: E402
 from verifier.printing.render import render_signed, render_unsigned  # noqa: E402
 from verifier.signing.certificates import DocumentCertificates  # noqa: E402
 from verifier.signing.keys import KeyStore  # noqa: E402
-from verifier.signing.tokens import Claims, qr_url, sign  # noqa: E402
+from verifier.signing.tokens import Claims, sign  # noqa: E402
 from verifier.vocabulary import DocumentType  # noqa: E402
 
 BASE_URL = "https://diplom.example.uz"
@@ -67,26 +69,31 @@ def documents(count: int, store: KeyStore, kid: str) -> list[PrintData]:
         token = sign(claims, signer)
         result.append(
             PrintData(
-                type=DocumentType.DIPLOMA,
-                number=number,
-                surname=surname,
-                given_name=given,
-                patronymic=patronymic,
-                birth_date=claims.birth_date,
-                institution_code="TATT",
+                record=Record(
+                    type=DocumentType.DIPLOMA,
+                    number=number,
+                    surname=surname,
+                    given_name=given,
+                    patronymic=patronymic,
+                    birth_date=claims.birth_date,
+                    institution="TATT",
+                    program_code="60610500",
+                    program_name="Kompyuter injiniringi",
+                    qualification="Kompyuter tizimlari texnigi",
+                    study_form="kunduzgi",
+                    start_date=dt.date(2021, 9, 1),
+                    end_date=dt.date(2024, 6, 28),
+                    issue_date=claims.issue_date,
+                    honors=False,
+                    diploma_number=None,
+                    course_name=None,
+                    hours=None,
+                ),
                 institution_uz="Toshkent axborot texnologiyalari texnikumi",
                 institution_en="Tashkent Technical College of Information Technologies",
                 institution_ru="Ташкентский техникум информационных технологий",
-                issue_date=claims.issue_date,
                 token=token,
-                qr_url=qr_url(BASE_URL, token),
                 base_url=BASE_URL,
-                program_code="60610500",
-                program_name="Kompyuter injiniringi",
-                qualification="Kompyuter tizimlari texnigi",
-                study_form="kunduzgi",
-                start_date=dt.date(2021, 9, 1),
-                end_date=dt.date(2024, 6, 28),
             )
         )
     return result
@@ -97,28 +104,37 @@ def plain_page(data: PrintData) -> bytes:
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=landscape(A4), invariant=1, pageCompression=1)
     langs = labels.UZ_EN
+    record = data.record
     lines = [
         (SANS, 8, labels.joined("country", langs)),
-        (SANS_BOLD, 11, f"№ {display_number(data.number)}"),
+        (SANS_BOLD, 11, f"№ {display_number(record.number)}"),
         (SERIF_BOLD, 14, data.institution_uz),
         (SANS, 9, data.institution_en),
         (SERIF_BOLD, 34, labels.text("diploma", "uz")),
         (SANS, 10, labels.text("diploma", "en")),
         (SANS, 8.5, labels.joined("awarded_to", langs)),
         (SERIF_BOLD, 26, data.full_name),
-        (SANS, 8.5, f"{labels.joined('birth_date', langs)}: {display_date(data.birth_date)}"),
+        (
+            SANS,
+            8.5,
+            f"{labels.joined('birth_date', langs)}: {display_date(record.birth_date)}",
+        ),
         (SANS, 7, labels.joined("program", langs)),
-        (SERIF, 11, f"{data.program_code} — {data.program_name}"),
+        (SERIF, 11, f"{record.program_code} — {record.program_name}"),
         (SANS, 7, labels.joined("qualification", langs)),
-        (SERIF, 11, data.qualification or ""),
+        (SERIF, 11, record.qualification or ""),
         (SANS, 7, labels.joined("study_form", langs)),
-        (SERIF, 11, labels.study_form(data.study_form or "", langs)),
+        (SERIF, 11, labels.study_form(record.study_form or "", langs)),
         (SANS, 7, labels.joined("period", langs)),
-        (SERIF, 11, f"{display_date(data.start_date)} – {display_date(data.end_date)}"),
+        (
+            SERIF,
+            11,
+            f"{display_date(record.start_date)} – {display_date(record.end_date)}",
+        ),
         (SANS_BOLD, 8, labels.joined("verify_title", langs)),
         (SANS_BOLD, 11, data.base_url),
         (SANS, 7.5, labels.joined("issue_date", langs)),
-        (SERIF_BOLD, 11, display_date(data.issue_date)),
+        (SERIF_BOLD, 11, display_date(record.issue_date)),
         (SANS, 7.5, labels.joined("director", langs)),
     ]
     y = 560.0
@@ -146,7 +162,7 @@ def pool_rate(
     docs: Sequence[PrintData], certificates: DocumentCertificates, kid: str, workers: int, out: Path
 ) -> float:
     out.mkdir(parents=True, exist_ok=True)
-    jobs = [(data, batch.output_path(out, data.number)) for data in docs]
+    jobs = [(data, batch.output_path(out, data.record.number)) for data in docs]
     started = time.perf_counter()
     with ProcessPoolExecutor(
         max_workers=workers,
@@ -169,7 +185,7 @@ def main() -> None:
         kid = store.write(Ed25519PrivateKey.generate())
         certificates = DocumentCertificates(store.directory)
         certificates.create(kid)
-        signer = certificates.load(kid)
+        signer = PdfSigner(certificates.load(kid))
         register_fonts()
         docs = documents(args.count, store, kid)
         plain_page(docs[0]), render_signed(docs[0], signer)  # warm caches (font parsing)
