@@ -27,12 +27,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey 
 from reportlab.lib.pagesizes import A4, landscape  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
+from verifier.documents.numbers import display_number  # noqa: E402
 from verifier.documents.record import Record  # noqa: E402
 from verifier.printing import (  # noqa: E402
     batch,
     labels,
 )
-from verifier.printing.data import PrintData, display_date, display_number  # noqa: E402
+from verifier.printing.data import PrintData, display_date  # noqa: E402
 from verifier.printing.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD, register_fonts  # noqa: E402
 from verifier.printing.pades import PdfSigner  # noqa: E402
 from verifier.printing.render import render_signed, render_unsigned  # noqa: E402

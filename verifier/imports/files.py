@@ -119,7 +119,8 @@ def _jsonl_rows(handle: BinaryIO) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def _raw_rows(handle: BinaryIO, kind: str) -> Iterator[RawRow]:
-    return _csv_rows(handle) if kind == "csv" else _jsonl_rows(handle)
+    rows = _csv_rows(handle) if kind == "csv" else _jsonl_rows(handle)
+    return (RawRow(number, values) for number, values in rows)
 
 
 def read_rows(handle: BinaryIO, kind: str) -> Iterator[tuple[int, Record | list[RowError]]]:

@@ -18,7 +18,6 @@ import logging
 import tempfile
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from verifier.db import Database
 from verifier.db.models import Document, ImportJob, Institution
 from verifier.errors import ImportRejected, RowError, VerifierError
 from verifier.imports import files
+from verifier.imports.workers import RawRow
 from verifier.signing import tokens
 from verifier.signing.keys import KeyStore
 
@@ -44,14 +44,6 @@ IMPORT_FINISHED = "import_finished"
 IMPORT_FAILED = "import_failed"
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class RawRow:
-    """One row as written in the file, for the preview (valid or not)."""
-
-    row: int
-    values: dict[str, Any]
 
 
 def _now() -> dt.datetime:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult, Pool
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO, NamedTuple, TypeVar
 
 from verifier.documents.parse import parse_record
 from verifier.documents.record import Record
@@ -34,7 +34,12 @@ from verifier.signing.keys import Signer
 
 R = TypeVar("R")
 
-RawRow = tuple[int, dict[str, Any]]
+
+class RawRow(NamedTuple):
+    """One row as written in the file: its number as an editor shows it, and its values."""
+
+    row: int
+    values: dict[str, Any]
 
 
 @dataclass(frozen=True)

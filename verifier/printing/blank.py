@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from verifier.documents.numbers import display_number
 from verifier.errors import ConfigurationError, VerifierError
-from verifier.printing.data import PrintData, display_date, display_number
+from verifier.printing.data import PrintData, display_date
 from verifier.printing.embed import attach_proof
 from verifier.printing.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD
 from verifier.printing.labels import UZ_EN, Languages, study_form

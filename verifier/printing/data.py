@@ -9,15 +9,12 @@ benchmarks without a database.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from verifier.documents.record import Course, Record
 from verifier.signing.proof import Proof
 from verifier.signing.tokens import qr_url
 from verifier.vocabulary import DocumentType
-
-_NUMBER = re.compile(r"([A-Z]+)(\d+)")
 
 
 @dataclass(frozen=True)
@@ -49,12 +46,6 @@ class PrintData:
         if record.type is not DocumentType.TRANSCRIPT:
             return Proof(self.token, None)
         return Proof(self.token, self.courses)
-
-
-def display_number(number: str) -> str:
-    """``KT2400101`` -> ``KT 2400101``, as numbers are printed on paper."""
-    match = _NUMBER.fullmatch(number)
-    return f"{match[1]} {match[2]}" if match else number
 
 
 def display_date(day: dt.date | None) -> str:

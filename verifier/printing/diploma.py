@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
+from verifier.documents.numbers import display_number
 from verifier.printing import labels
-from verifier.printing.data import PrintData, display_date, display_number
+from verifier.printing.data import PrintData, display_date
 from verifier.printing.fonts import SANS, SANS_BOLD, SERIF_BOLD
 from verifier.printing.page import (
     ACCENT,

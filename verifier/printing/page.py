@@ -9,8 +9,9 @@ from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from verifier.documents.numbers import display_number
 from verifier.printing import labels
-from verifier.printing.data import PrintData, display_number
+from verifier.printing.data import PrintData
 from verifier.printing.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD, register_fonts
 from verifier.printing.qrdraw import draw_qr
 from verifier.printing.textfit import LEADING, Fitted, fit

@@ -1,4 +1,9 @@
-"""QR images of verification URLs, within the contract's budget (version 15, level M)."""
+"""QR images (PNG) of verification URLs, within the contract's budget.
+
+The budget (QR version 15 at level M) is checked once, by the encoder the
+printed codes use (:func:`verifier.printing.qrmatrix.budget_version`); the PNG is
+drawn by qrcode at that version.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,14 @@ import io
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
-from verifier.errors import VerifierError
-
-MAX_VERSION = 15
+from verifier.printing.qrmatrix import budget_version
 
 
 def make_qr(url: str) -> qrcode.QRCode:
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4)
-    code.add_data(url.encode())
-    code.make(fit=True)
-    if code.version > MAX_VERSION:
-        raise VerifierError(f"QR URL needs version {code.version}; the budget is {MAX_VERSION}")
+    data = url.encode()
+    code = qrcode.QRCode(version=budget_version(data), error_correction=ERROR_CORRECT_M, border=4)
+    code.add_data(data)
+    code.make(fit=False)
     return code
 
 

@@ -32,8 +32,9 @@ from collections.abc import Callable
 from operator import itemgetter
 
 from verifier.errors import VerifierError
-from verifier.printing.qr import MAX_VERSION
 
+# The contract's budget: a verification URL fits QR version 15 at level M.
+MAX_VERSION = 15
 _RUNS = re.compile(r"0{5,}|1{5,}")
 _FINDER_LIKE = ("10111010000", "00001011101")
 
@@ -411,13 +412,18 @@ def _candidates(data: bytes, version: int) -> list[tuple[list[int], list[str]]]:
     return result
 
 
-def qr_row_strings(url: str) -> list[str]:
-    """The symbol (no quiet zone) as one string of 0 (light) and 1 (dark) per row."""
-    data = url.encode()
+def budget_version(data: bytes) -> int:
+    """The version ``data`` is printed at; raises beyond the contract's budget (version 15)."""
     version = version_for(len(data))
     if version > MAX_VERSION:
         raise VerifierError(f"QR URL needs version {version}; the budget is {MAX_VERSION}")
-    return best_symbol(data, version)[1]
+    return version
+
+
+def qr_row_strings(url: str) -> list[str]:
+    """The symbol (no quiet zone) as one string of 0 (light) and 1 (dark) per row."""
+    data = url.encode()
+    return best_symbol(data, budget_version(data))[1]
 
 
 def best_symbol(data: bytes, version: int) -> tuple[int, list[str]]:

@@ -17,7 +17,8 @@ import pytest
 
 from tests.support.pdfs import data_for, pdftotext
 from tests.support.values import certificate_values, diploma_values, transcript_values
-from verifier.printing.data import display_date, display_number
+from verifier.documents.numbers import display_number
+from verifier.printing.data import display_date
 from verifier.printing.render import render_unsigned
 from verifier.runtime import Runtime
 from verifier.verification.answers import outcome_json

@@ -15,7 +15,7 @@ from qrcode.util import MODE_8BIT_BYTE, QRData
 
 from verifier.errors import VerifierError
 from verifier.printing import qrmatrix
-from verifier.printing.qr import MAX_VERSION
+from verifier.printing.qrmatrix import MAX_VERSION
 
 # What follows /v/ in a QR URL: base64url segments and dots.
 TOKEN_TEXT = st.text(
