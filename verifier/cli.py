@@ -26,7 +26,6 @@ from verifier.imports import files
 from verifier.keys import lifecycle
 from verifier.printing.qr import qr_png
 from verifier.runtime import Runtime
-from verifier.signing import tokens
 from verifier.signing.keys import KeyRing
 from verifier.staff import accounts, api_tokens
 from verifier.verification.outcome import Outcome
@@ -237,7 +236,9 @@ def qr(runtime: Runtime, number: str, png: Path | None) -> None:
     """Print a document's QR URL (the exact QR content)."""
     with runtime.database.session() as session:
         document = registry.get_document(session, number)
-        url = tokens.qr_url(runtime.settings.base_url, document.token)
+        url = registry.qr_url_of(document, runtime.settings.base_url)
+    if url is None:
+        raise VerifierError(f"{document.number} is an archive record: it has no QR code")
     if png:
         png.write_bytes(qr_png(url))
     click.echo(url)

@@ -202,7 +202,7 @@ def test_import_on_worker_processes_issues_every_row_verifiably(
         ring = lifecycle.keyring(session)
         tokens = session.execute(select(Document.number, Document.token)).all()
         assert len(tokens) == total
-        outcomes = {verify_token(session, token, ring).status for _, token in tokens}
+        outcomes = {verify_token(session, str(token), ring).status for _, token in tokens}
     assert outcomes == {Status.VALID}
     database.dispose()
 

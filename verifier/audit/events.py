@@ -27,6 +27,7 @@ GENESIS_HASH = "0" * 64
 # Event kinds; stored as text, listed here so callers cannot misspell them.
 INSTITUTION_ADDED = "institution_added"
 ISSUED = "issued"
+ARCHIVE_RECORDED = "archive_recorded"  # a document transcribed from an issue book
 REVOKED = "revoked"
 REISSUED = "reissued"
 KEY_CREATED = "key_created"

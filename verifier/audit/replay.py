@@ -45,7 +45,8 @@ class Report:
 def _replay(session: Session) -> dict[str, tuple[str, str]]:
     """number -> (status the events lead to, record digest recorded at issue)."""
     state: dict[str, tuple[str, str]] = {}
-    kinds = (events.ISSUED, events.REVOKED, events.REISSUED)
+    recorded = (events.ISSUED, events.ARCHIVE_RECORDED)
+    kinds = (*recorded, events.REVOKED, events.REISSUED)
     rows = session.execute(
         select(Event.kind, Event.subject, Event.payload)
         .where(Event.kind.in_(kinds))
@@ -55,7 +56,7 @@ def _replay(session: Session) -> dict[str, tuple[str, str]]:
     for kind, subject, payload in rows:
         if subject is None:
             continue
-        if kind == events.ISSUED:
+        if kind in recorded:
             state[subject] = (DocumentStatus.VALID, json.loads(payload)["record_digest"])
         elif subject in state:
             status = DocumentStatus.REVOKED if kind == events.REVOKED else DocumentStatus.SUPERSEDED
@@ -76,7 +77,9 @@ def run(session: Session) -> Report:
         checked += 1
         history = expected.pop(document.number, None)
         if history is None:
-            return Report(chain, checked, Finding(document.number, "has no issued event"))
+            return Report(
+                chain, checked, Finding(document.number, "has no issued or archive_recorded event")
+            )
         status, digest = history
         if document.status != status:
             return Report(

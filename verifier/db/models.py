@@ -94,7 +94,8 @@ class Holder(Base):
     surname: Mapped[str] = mapped_column(String(100))
     given_name: Mapped[str] = mapped_column(String(100))
     patronymic: Mapped[str | None] = mapped_column(String(100))
-    birth_date: Mapped[dt.date] = mapped_column(Date)
+    # None for a person known only from an archive record that did not note it.
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class Document(Base):
@@ -102,6 +103,17 @@ class Document(Base):
     __table_args__ = (
         CheckConstraint("type IN ('diploma', 'transcript', 'certificate')", name="type"),
         CheckConstraint("status IN ('valid', 'revoked', 'superseded')", name="status"),
+        CheckConstraint("origin IN ('registry', 'archive')", name="origin"),
+        # Issued by the service: signed, fully dated. Transcribed from an issue book:
+        # no token, and what the book did not note is NULL, but its date or year and
+        # where it was transcribed from are always known.
+        CheckConstraint(
+            "(origin = 'registry' AND token IS NOT NULL AND kid IS NOT NULL "
+            "AND birth_date IS NOT NULL AND issue_date IS NOT NULL) "
+            "OR (origin = 'archive' AND token IS NULL AND source IS NOT NULL "
+            "AND (issue_date IS NOT NULL OR issue_year IS NOT NULL))",
+            name="origin_fields",
+        ),
         Index("ix_documents_institution_issue_date", "institution_id", "issue_date"),
     )
 
@@ -118,14 +130,16 @@ class Document(Base):
     patronymic: Mapped[str | None] = mapped_column(String(100))
     surname_key: Mapped[str] = mapped_column(String(300))
     name_key: Mapped[str] = mapped_column(String(400), index=True)
-    birth_date: Mapped[dt.date] = mapped_column(Date)
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
     program_code: Mapped[str | None] = mapped_column(String(32))
     program_name: Mapped[str | None] = mapped_column(String(300))
     qualification: Mapped[str | None] = mapped_column(String(300))
     study_form: Mapped[str | None] = mapped_column(String(40))
     start_date: Mapped[dt.date | None] = mapped_column(Date)
     end_date: Mapped[dt.date | None] = mapped_column(Date)
-    issue_date: Mapped[dt.date] = mapped_column(Date)
+    issue_date: Mapped[dt.date | None] = mapped_column(Date)
+    # An archive record whose issue book gives the year but not the day.
+    issue_year: Mapped[int | None] = mapped_column(Integer)
     honors: Mapped[bool] = mapped_column(default=False)
     diploma_number: Mapped[str | None] = mapped_column(String(16))
     course_name: Mapped[str | None] = mapped_column(String(300))
@@ -134,8 +148,16 @@ class Document(Base):
     # SHA-256 of the normalised import record: re-running an import compares it
     # to tell "already issued" from "same number, different data".
     record_digest: Mapped[str] = mapped_column(String(64))
-    token: Mapped[str] = mapped_column(Text)
-    kid: Mapped[str] = mapped_column(String(16))
+    # registry: issued and signed by this service; archive: transcribed from an
+    # institution's issue book (no token, QR or PDF of its own).
+    origin: Mapped[str] = mapped_column(String(16), default="registry", server_default="registry")
+    # An archive record's provenance: where it was transcribed from, who checked it,
+    # and the scan of the issue-book page when one was recorded.
+    source: Mapped[str | None] = mapped_column(String(300))
+    checked_by: Mapped[str | None] = mapped_column(String(200))
+    scan_id: Mapped[int | None] = mapped_column(ForeignKey("archive_scans.id"))
+    token: Mapped[str | None] = mapped_column(Text)
+    kid: Mapped[str | None] = mapped_column(String(16))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     # The public reason is a code (REVOCATION_CODES), translated on every page;
@@ -155,6 +177,21 @@ class Document(Base):
     @property
     def institution_code(self) -> str:
         return self.institution.code
+
+
+class ArchiveScan(Base):
+    """A scan of an issue-book page, kept in the database so every host serves it."""
+
+    __tablename__ = "archive_scans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(40))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(254))
 
 
 class CourseLine(Base):

@@ -19,6 +19,8 @@ def claims_of(record: Record, *, signed_grades: str | None = None) -> Claims:
     ``signed_grades``: a supplement's stored grade digest, for a record read
     without its grade table (a look-up compares a token with one row).
     """
+    if record.birth_date is None or record.issue_date is None:
+        raise ValueError(f"{record.number}: an archive record has no token")
     diploma = record.type is DocumentType.DIPLOMA
     digest = None
     if record.type is DocumentType.TRANSCRIPT:

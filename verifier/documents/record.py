@@ -43,7 +43,7 @@ class Record(NamedTuple):
     surname: str
     given_name: str
     patronymic: str | None
-    birth_date: dt.date
+    birth_date: dt.date | None  # None only in an archive record that did not note it
     institution: str  # the institution's code
     program_code: str | None
     program_name: str | None
@@ -51,11 +51,16 @@ class Record(NamedTuple):
     study_form: str | None
     start_date: dt.date | None
     end_date: dt.date | None
-    issue_date: dt.date
+    issue_date: dt.date | None  # None only in an archive record that gives just the year
     honors: bool | None  # None: not known (an offline answer: the token does not sign it)
     diploma_number: str | None
     course_name: str | None
     hours: int | None
+    # Archive records only: the year when the issue book gives no day, where the
+    # record was transcribed from, and who checked the transcription.
+    issue_year: int | None = None
+    source: str | None = None
+    checked_by: str | None = None
     # The grade table in printed order, () for a document without one. None
     # where it is not at hand: a look-up reads it only for an answer that
     # discloses it, and a token carries only its digest.
@@ -63,10 +68,15 @@ class Record(NamedTuple):
 
     @property
     def holder_identity(self) -> str:
-        """One person, however their name is spelt: folded names plus birth date."""
+        """One person, however their name is spelt: folded names plus birth date.
+
+        Without a birth date (an archive record) two namesakes cannot be told
+        apart, so such a holder is known by this document alone.
+        """
+        born = self.birth_date.isoformat() if self.birth_date else f"archive:{self.number}"
         return "|".join(
             (name_key(self.surname), name_key(self.given_name),
-             name_key(self.patronymic or ""), self.birth_date.isoformat())
+             name_key(self.patronymic or ""), born)
         )  # fmt: skip
 
     @property
@@ -108,6 +118,7 @@ class Record(NamedTuple):
 class Standing(NamedTuple):
     """What the registry says of a document now, beside its content."""
 
+    origin: str  # "registry": issued and signed by the service; "archive": transcribed
     status: str  # a DocumentStatus value
     recorded_at: dt.datetime
     kid: str | None  # the key its token was signed with

@@ -25,6 +25,7 @@ from verifier.documents.rows import Rows
 from verifier.errors import Conflict, NotFound, VerifierError
 from verifier.printing.data import PrintData
 from verifier.signing.keys import Signer
+from verifier.signing.tokens import qr_url
 from verifier.vocabulary import DocumentStatus, DocumentType, RevocationCode
 
 MAX_REASON_LENGTH = 500
@@ -92,6 +93,9 @@ def record_of(document: Document) -> Record:
         diploma_number=document.diploma_number,
         course_name=document.course_name,
         hours=document.hours,
+        issue_year=document.issue_year,
+        source=document.source,
+        checked_by=document.checked_by,
         courses=tuple(Course(c.name, c.hours, c.grade) for c in document.courses),
     )
 
@@ -226,7 +230,7 @@ class PrintRefused(VerifierError):
 
 
 def printable(document: Document) -> None:
-    """Raise :class:`PrintRefused` unless the document may be printed."""
+    """Raise :class:`PrintRefused` unless the document may be printed (revoked, superseded)."""
     if document.status == DocumentStatus.REVOKED:
         when = document.revoked_at.date().isoformat() if document.revoked_at else "?"
         raise PrintRefused(
@@ -238,7 +242,16 @@ def printable(document: Document) -> None:
         )
 
 
+def qr_url_of(document: Document, base_url: str) -> str | None:
+    """The document's QR URL; None for an archive record, which has no token."""
+    return None if document.token is None else qr_url(base_url, document.token)
+
+
 def _print_data(document: Document, base_url: str) -> PrintData:
+    if document.token is None:
+        raise PrintRefused(
+            f"{document.number} is an archive record: it has no PDF or QR code of its own"
+        )
     institution = document.institution
     return PrintData(
         record=record_of(document),

@@ -23,13 +23,15 @@ from verifier.documents.names import name_key
 from verifier.documents.record import Record
 from verifier.errors import NotFound
 from verifier.signing.keys import Signer
-from verifier.signing.tokens import sign_payloads
-from verifier.vocabulary import DocumentStatus
+from verifier.signing.tokens import grades_digest, sign_payloads
+from verifier.vocabulary import DocumentStatus, DocumentType
 
 # The record's own columns (its fields but the institution, stored as an id,
 # and the grade table, stored as course lines), then what is derived from it.
 CONTENT_COLUMNS = tuple(name for name in Record._fields if name not in {"institution", "courses"})
-DERIVED_COLUMNS = ("status", "surname_key", "name_key", "grades_digest", "record_digest")
+DERIVED_COLUMNS = (
+    "origin", "status", "surname_key", "name_key", "grades_digest", "record_digest"
+)  # fmt: skip
 # Known once signed, and once written.
 SIGNED_COLUMNS = ("token", "kid", "institution_id")
 WRITTEN_COLUMNS = ("holder_id", "recorded_at")
@@ -43,6 +45,7 @@ COURSE_ROWS = BulkInsert(table(CourseLine), ("document_id", "position", "name", 
 
 _content = operator.itemgetter(*(Record._fields.index(name) for name in CONTENT_COLUMNS[1:]))
 _VALID = DocumentStatus.VALID.value
+REGISTRY, ARCHIVE = "registry", "archive"
 
 
 class Rows(NamedTuple):
@@ -63,9 +66,13 @@ class Rows(NamedTuple):
         return len(self.payload)
 
 
-def lay_out(record: Record) -> Rows:
-    """The rows ``record`` will be stored as, but for its token."""
-    claims = claims_of(record)
+def lay_out(record: Record, origin: str = REGISTRY) -> Rows:
+    """The rows ``record`` will be stored as, but for its token.
+
+    ``origin`` ``archive``: a record transcribed from an issue book, which is
+    stored as it is and never signed (see :func:`archived`).
+    """
+    claims = claims_of(record) if origin == REGISTRY else None
     digest = record.digest
     identity = record.holder_identity
     names = (record.surname, record.given_name, record.patronymic)
@@ -79,15 +86,54 @@ def lay_out(record: Record) -> Rows:
             # The type's plain value: a driver may store an enum by its name.
             record.type.value,
             *_content(record),
+            origin,
             _VALID,
             name_key(record.surname),
             " ".join(name_key(part) for part in names if part),
-            claims.grades_digest,
+            claims.grades_digest if claims else _grade_table_digest(record),
             digest,
         ),
         courses=tuple((c.name, c.hours, c.grade) for c in record.courses or ()),
-        payload=claims.to_json(),
+        payload=claims.to_json() if claims else b"",
     )
+
+
+def _grade_table_digest(record: Record) -> str | None:
+    if record.type is not DocumentType.TRANSCRIPT or not record.courses:
+        return None
+    return grades_digest(record.courses)
+
+
+def archived(rows: Sequence[Rows], institutions: Mapping[str, int]) -> list[Rows]:
+    """Complete archive records' rows: no token or key, an ``archive_recorded`` event each."""
+    stored = []
+    for document in rows:
+        event = NewEvent(
+            events.ARCHIVE_RECORDED, document.number, _event_payload(document)
+        ).encoded()
+        stored.append(
+            document._replace(
+                document=(*document.document, None, None, _institution_id(document, institutions)),
+                event=event,
+            )
+        )
+    return stored
+
+
+def _institution_id(document: Rows, institutions: Mapping[str, int]) -> int:
+    institution_id = institutions.get(document.institution)
+    if institution_id is None:
+        raise NotFound(f"{document.number}: unknown institution {document.institution}")
+    return institution_id
+
+
+def _event_payload(document: Rows) -> dict[str, object]:
+    return {
+        "number": document.number,
+        "type": document.document[0],
+        "institution": document.institution,
+        "record_digest": document.digest,
+    }
 
 
 def sign(rows: Sequence[Rows], signer: Signer, institutions: Mapping[str, int]) -> list[Rows]:
@@ -95,19 +141,9 @@ def sign(rows: Sequence[Rows], signer: Signer, institutions: Mapping[str, int]) 
     tokens = sign_payloads([document.payload for document in rows], signer)
     signed = []
     for document, token in zip(rows, tokens, strict=True):
-        institution_id = institutions.get(document.institution)
-        if institution_id is None:
-            raise NotFound(f"{document.number}: unknown institution {document.institution}")
+        institution_id = _institution_id(document, institutions)
         event = NewEvent(
-            events.ISSUED,
-            document.number,
-            {
-                "number": document.number,
-                "type": document.document[0],
-                "institution": document.institution,
-                "record_digest": document.digest,
-                "kid": signer.kid,
-            },
+            events.ISSUED, document.number, {**_event_payload(document), "kid": signer.kid}
         ).encoded()
         signed.append(
             document._replace(

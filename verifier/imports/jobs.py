@@ -300,7 +300,7 @@ def report_csv(session: Session, job: ImportJob, base_url: str) -> str:
     for _row, parsed in files.read_rows(io.BytesIO(job.content), job.kind):
         if not isinstance(parsed, list):
             numbers.append(parsed.number)
-    found: dict[str, tuple[str, str]] = {}
+    found: dict[str, tuple[str, str | None]] = {}
     for start in range(0, len(numbers), 500):
         chunk = numbers[start : start + 500]
         for number, status, token in session.execute(
@@ -315,7 +315,7 @@ def report_csv(session: Session, job: ImportJob, base_url: str) -> str:
     for number in numbers:
         if number in found:
             status, token = found[number]
-            writer.writerow([number, status, tokens.qr_url(base_url, token)])
+            writer.writerow([number, status, tokens.qr_url(base_url, token) if token else ""])
         else:
             writer.writerow([number, "not_issued", ""])
     return out.getvalue()

@@ -24,8 +24,15 @@ def _moment(moment: dt.datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
-def document_json(record: Record, institution_names: Mapping[str, str] | None) -> dict[str, Any]:
-    """The ``document`` member: the disclosed fields, to compare with the paper."""
+def document_json(
+    record: Record, institution_names: Mapping[str, str] | None, origin: str
+) -> dict[str, Any]:
+    """The ``document`` member: the disclosed fields, to compare with the paper.
+
+    ``origin`` (added with archive records): ``registry``, issued and signed by the
+    service, or ``archive``, transcribed from an institution's issue book, whose
+    fields that were not recorded are ``null``.
+    """
     return {
         "type": record.type.value,
         "number": record.number,
@@ -34,7 +41,7 @@ def document_json(record: Record, institution_names: Mapping[str, str] | None) -
             "given_name": record.given_name,
             "patronymic": record.patronymic,
         },
-        "birth_date": record.birth_date.isoformat(),
+        "birth_date": _iso(record.birth_date),
         "institution": {
             "code": record.institution,
             "name": dict(institution_names) if institution_names else None,
@@ -42,7 +49,7 @@ def document_json(record: Record, institution_names: Mapping[str, str] | None) -
         "program_code": record.program_code,
         "program_name": record.program_name,
         "qualification": record.qualification,
-        "issue_date": record.issue_date.isoformat(),
+        "issue_date": _iso(record.issue_date),
         "diploma_number": record.diploma_number,
         "course_name": record.course_name,
         "hours": record.hours,
@@ -55,6 +62,8 @@ def document_json(record: Record, institution_names: Mapping[str, str] | None) -
             if record.courses is not None
             else None
         ),
+        "origin": origin,
+        "issue_year": record.issue_year or (record.issue_date.year if record.issue_date else None),
     }
 
 
@@ -67,7 +76,9 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
         "number": outcome.number,
         "checked_at": _moment(outcome.checked_at),
         "document": (
-            document_json(outcome.document, outcome.institution_names) if outcome.document else None
+            document_json(outcome.document, outcome.institution_names, outcome.origin)
+            if outcome.document
+            else None
         ),
         "revocation": (
             {

@@ -88,6 +88,9 @@ class Outcome:
     institution_names: Mapping[str, str] | None = None
     revocation: Revocation | None = None
     replacement: Replacement | None = None
+    # "registry" (issued and signed by the service) or "archive" (transcribed from an
+    # institution's issue book); a verified token is always the registry's.
+    origin: str = "registry"
     checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     # The token's signed claims, when the answer rests on them (verifier verify --json).
     claims: Claims | None = field(default=None, compare=False)

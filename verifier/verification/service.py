@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -49,25 +50,19 @@ def _from_registry(
     if courses is not None:
         record = record._replace(courses=courses)
     number = record.number
+    answer = partial(
+        Outcome, number=number, document=record, institution_names=names, origin=standing.origin
+    )
     if standing.status == DocumentStatus.REVOKED:
         assert standing.revoked_at is not None
         revocation = Revocation(standing.revoked_at, standing.revocation_code or "other")
         status_check = Check("status", False, f"revoked on {_day(revocation.date)}")
-        return Outcome(
-            Status.REVOKED, number, (*checks, status_check), record, names, revocation=revocation
-        )
+        return answer(Status.REVOKED, checks=(*checks, status_check), revocation=revocation)
     if standing.status == DocumentStatus.SUPERSEDED:
         assert standing.superseded_by is not None
         status_check = Check("status", False, f"replaced by {standing.superseded_by}")
         replacement = Replacement(standing.superseded_by, standing.superseded_at)
-        return Outcome(
-            Status.SUPERSEDED,
-            number,
-            (*checks, status_check),
-            record,
-            names,
-            replacement=replacement,
-        )
+        return answer(Status.SUPERSEDED, checks=(*checks, status_check), replacement=replacement)
     diploma = record.diploma_number
     if standing.diploma_status == DocumentStatus.REVOKED:
         assert standing.diploma_revoked_at is not None
@@ -78,9 +73,7 @@ def _from_registry(
         status_check = Check(
             "status", False, f"its diploma {diploma} was revoked on {_day(revocation.date)}"
         )
-        return Outcome(
-            Status.REVOKED, number, (*checks, status_check), record, names, revocation=revocation
-        )
+        return answer(Status.REVOKED, checks=(*checks, status_check), revocation=revocation)
     if standing.diploma_status == DocumentStatus.SUPERSEDED:
         # Only supplements of diplomas replaced before reissue carried them: the
         # successor worth asking for is the new diploma.
@@ -93,15 +86,8 @@ def _from_registry(
         replacement = Replacement(
             standing.diploma_superseded_by, standing.diploma_superseded_at, diploma
         )
-        return Outcome(
-            Status.SUPERSEDED,
-            number,
-            (*checks, status_check),
-            record,
-            names,
-            replacement=replacement,
-        )
-    return Outcome(Status.VALID, number, checks, record, names)
+        return answer(Status.SUPERSEDED, checks=(*checks, status_check), replacement=replacement)
+    return answer(Status.VALID, checks=checks)
 
 
 def _day(moment: dt.datetime) -> str:
@@ -172,7 +158,9 @@ def verify_numbers(reader: Reader, queries: Sequence[NumberQuery]) -> list[Outco
     return [
         Outcome(Status.NOT_FOUND, query.number, (NOT_FOUND_CHECK,))
         if document is None
-        else _from_registry(document, _MATCHED, _grades_of(document, grades))
+        else _from_registry(
+            document, _MATCHED[document.standing.origin], _grades_of(document, grades)
+        )
         for query, document in matched
     ]
 
@@ -185,10 +173,15 @@ def _grades_of(document: Registered, grades: Mapping[str, Grades]) -> Grades | N
     return grades.get(record.number, ()) if record.type is _TRANSCRIPT else None
 
 
-_MATCHED = (
-    Check("registry", True, "recorded in the registry"),
-    Check("holder", True, "the holder matches"),
-)
+_HOLDER_MATCHES = Check("holder", True, "the holder matches")
+_MATCHED = {
+    "registry": (Check("registry", True, "recorded in the registry"), _HOLDER_MATCHES),
+    # Issued before the registry: the institution's issue book is the evidence.
+    "archive": (
+        Check("registry", True, "an archive record, transcribed from the institution's issue book"),
+        _HOLDER_MATCHES,
+    ),
+}
 
 
 def verify_number(
@@ -277,6 +270,14 @@ def _against_registry(reader: Reader, verified: tokens.VerifiedToken) -> Outcome
         checks.append(Check("registry", False, "the registry has no document with this number"))
         return Outcome(Status.NOT_FOUND, claims.number, tuple(checks))
     standing = document.standing
+    if standing.origin == "archive":
+        # No token was ever issued for an archive record: one that claims its number
+        # was not made from it.
+        checks.append(
+            Check("registry", False, "the registry holds this number as an archive record, "
+                  "for which no verification code was ever issued")
+        )  # fmt: skip
+        return Outcome(Status.INVALID, claims.number, tuple(checks))
     if key.status is KeyStatus.COMPROMISED:
         assert key.compromised_at is not None
         if standing.recorded_at >= key.compromised_at or standing.kid != key.kid:

@@ -28,6 +28,7 @@ def test_issued_document_carries_a_token_of_its_own_record(
     number = issue()
     with runtime.database.session() as session:
         document = registry.get_document(session, number)
+        assert document.token is not None
         verified = verify(document.token, lifecycle.keyring(session))
         assert verified.claims == claims_of(registry.record_of(document))
 
@@ -39,6 +40,7 @@ def test_transcript_stores_its_courses_and_signs_their_digest(
     with runtime.database.session() as session:
         document = registry.get_document(session, number)
         assert [c.grade for c in document.courses] == ["4", "5"]
+        assert document.token is not None
         assert (
             verify(document.token, lifecycle.keyring(session)).claims.grades_digest
             == document.grades_digest

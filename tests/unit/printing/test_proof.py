@@ -36,7 +36,9 @@ def pdf_carrying(proof: Proof | None) -> bytes:
 
 def token_of(runtime: Runtime, number: str) -> str:
     with runtime.database.session() as session:
-        return registry.get_document(session, number).token
+        token = registry.get_document(session, number).token
+    assert token is not None
+    return token
 
 
 def service_certificates(runtime: Runtime, ring: KeyRing) -> tuple[bytes, ...]:

@@ -39,7 +39,9 @@ def rotate(runtime: Runtime) -> str:
 
 def token_of(runtime: Runtime, number: str) -> str:
     with runtime.database.session() as session:
-        return registry.get_document(session, number).token
+        token = registry.get_document(session, number).token
+    assert token is not None
+    return token
 
 
 def check(runtime: Runtime, token: str) -> Status:

@@ -185,6 +185,7 @@ def test_unreachable_database_is_error_never_valid_or_not_found(
         assert verify_number(session, "KT2400001", surname="Gulomov").status is Status.ERROR
     with runtime.database.session() as good:
         token = registry.get_document(good, "KT2400001").token
+        assert token is not None
         ring = lifecycle.keyring(good)
     with broken.session() as session:
         assert verify_token(session, token, ring).status is Status.ERROR

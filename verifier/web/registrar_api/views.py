@@ -29,7 +29,6 @@ from verifier.documents.record import Record
 from verifier.errors import Conflict, MalformedNumber, RowError, VerifierError
 from verifier.imports import files
 from verifier.keys import lifecycle
-from verifier.signing import tokens
 from verifier.staff import api_tokens
 from verifier.web.context import current_runtime
 
@@ -230,7 +229,7 @@ def _issue(
             {
                 "number": r.number,
                 "status": by_number[r.number].status,
-                "qr_url": tokens.qr_url(base_url, by_number[r.number].token),
+                "qr_url": registry.qr_url_of(by_number[r.number], base_url),
             }
             for r in records
         ],
@@ -282,7 +281,7 @@ def get_document(number: str) -> Response:
             "recorded_at": document.recorded_at.isoformat(),
             "kid": document.kid,
             "token": document.token,
-            "qr_url": tokens.qr_url(runtime.settings.base_url, document.token),
+            "qr_url": registry.qr_url_of(document, runtime.settings.base_url),
             "history": _history(session, document.number),
         }
     return _json(body, 200)

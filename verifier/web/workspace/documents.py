@@ -32,7 +32,6 @@ from verifier.documents.record import Record
 from verifier.errors import Conflict, MalformedNumber, NotFound, RowError, VerifierError
 from verifier.imports import files
 from verifier.keys import lifecycle
-from verifier.signing import tokens
 from verifier.vocabulary import DocumentStatus, DocumentType, RevocationCode, StaffRole
 from verifier.web.context import current_runtime
 from verifier.web.workspace.auth import (
@@ -170,7 +169,7 @@ def render_document(number: str, status: int = 200, **context: Any) -> tuple[str
     with current_runtime().database.session() as db:
         document = visible_document(db, number)
         history = _history(db, document.number)
-        qr = tokens.qr_url(current_runtime().settings.base_url, document.token)
+        qr = registry.qr_url_of(document, current_runtime().settings.base_url)
         courses = list(document.courses)
     return render_template(
         "registrar/document.html",
