@@ -40,8 +40,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_contains_migrations_and_templates(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
-    assert "verifier/migrations/env.py" in names
-    assert any(n.startswith("verifier/migrations/versions/0001_") for n in names)
+    assert "verifier/db/migrations/env.py" in names
+    assert any(n.startswith("verifier/db/migrations/versions/0001_") for n in names)
     assert any(n.startswith("verifier/templates/") for n in names)
 
 
