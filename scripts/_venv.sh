@@ -1,5 +1,9 @@
-# Sourced by scripts/run and scripts/test: make .venv and install the project
-# (again only when pyproject.toml changed). Needs only Python 3.11+.
+# Sourced by scripts/run, scripts/test and the other scripts: make .venv, install
+# exactly the releases that requirements/ locks (hash-checked), then verifier itself,
+# editable and with --no-deps, so nothing unlocked comes in (docs/dependencies.md).
+# Installs again only when the lock or pyproject.toml changed. Needs only Python 3.11+.
+#   VERIFIER_EXTRAS=test  -> requirements/test.txt (runtime + test tools)
+#   otherwise             -> requirements/runtime.txt
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PYTHON=${PYTHON:-python3}
@@ -8,10 +12,20 @@ PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 # shellcheck disable=SC1091
 . .venv/bin/activate
-extras=${VERIFIER_EXTRAS:-}
-stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)${extras:+-$extras}"
+lock=requirements/${VERIFIER_EXTRAS:-runtime}.txt
+[ -f "$lock" ] || { echo "error: no lock $lock (VERIFIER_EXTRAS=${VERIFIER_EXTRAS:-})" >&2; exit 1; }
+# pyproject.toml too: the editable install writes its entry points and metadata.
+stamp=".venv/.installed-$(cat "$lock" pyproject.toml | sha256sum | cut -c1-16)-$(basename "$lock" .txt)"
 if [ ! -f "$stamp" ]; then
-  python -m pip install -q --upgrade pip
-  python -m pip install -q -e ".${extras:+[$extras]}"
+  # The locked pip first, on its own: pip replacing itself amid a larger install is fragile.
+  python -m pip install -q --require-hashes --no-deps \
+    -r <(awk '/^pip==/ { keep = 1; print; next } keep && /^ / { print; next } { keep = 0 }' "$lock")
+  python -m pip install -q --require-hashes -r "$lock"
+  # Built by the locked setuptools from the lock, not by one fetched into an isolated build.
+  python -m pip install -q --no-deps --no-build-isolation -e .
+  # A dependency added to pyproject.toml but not yet locked shows here, not at run time.
+  python -m pip check >/dev/null || {
+    python -m pip check >&2
+    echo "error: $lock does not hold what pyproject.toml asks for: run scripts/lock" >&2; exit 1; }
   touch "$stamp"
 fi
