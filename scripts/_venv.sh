@@ -16,13 +16,19 @@ lock=requirements/${VERIFIER_EXTRAS:-runtime}.txt
 [ -f "$lock" ] || { echo "error: no lock $lock (VERIFIER_EXTRAS=${VERIFIER_EXTRAS:-})" >&2; exit 1; }
 # pyproject.toml too: the editable install writes its entry points and metadata.
 stamp=".venv/.installed-$(cat "$lock" pyproject.toml | sha256sum | cut -c1-16)-$(basename "$lock" .txt)"
+# pip warns once per package about a configured file:// index that lacks it (a partial
+# local mirror); that says nothing about the project and would bury real messages.
+_venv_pip_install() {
+  python -m pip install -q "$@" 2> >(grep -v -E \
+    "^WARNING: Location 'file:[^']*' is ignored: it is neither a file nor a directory\.$" >&2)
+}
 if [ ! -f "$stamp" ]; then
   # The locked pip first, on its own: pip replacing itself amid a larger install is fragile.
-  python -m pip install -q --require-hashes --no-deps \
+  _venv_pip_install --require-hashes --no-deps \
     -r <(awk '/^pip==/ { keep = 1; print; next } keep && /^ / { print; next } { keep = 0 }' "$lock")
-  python -m pip install -q --require-hashes -r "$lock"
+  _venv_pip_install --require-hashes -r "$lock"
   # Built by the locked setuptools from the lock, not by one fetched into an isolated build.
-  python -m pip install -q --no-deps --no-build-isolation -e .
+  _venv_pip_install --no-deps --no-build-isolation -e .
   # A dependency added to pyproject.toml but not yet locked shows here, not at run time.
   python -m pip check >/dev/null || {
     python -m pip check >&2
