@@ -28,7 +28,10 @@ if [ ! -f "$stamp" ]; then
     -r <(awk '/^pip==/ { keep = 1; print; next } keep && /^ / { print; next } { keep = 0 }' "$lock")
   _venv_pip_install --require-hashes -r "$lock"
   # Built by the locked setuptools from the lock, not by one fetched into an isolated build.
-  _venv_pip_install --no-deps --no-build-isolation -e .
+  # setuptools' notice at every editable install (folders named like the package may
+  # shadow it) is for people running pip by hand; its deprecation warnings still show.
+  PYTHONWARNINGS="ignore:Editable installation" \
+    _venv_pip_install --no-deps --no-build-isolation -e .
   # A dependency added to pyproject.toml but not yet locked shows here, not at run time.
   python -m pip check >/dev/null || {
     python -m pip check >&2
