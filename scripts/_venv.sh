@@ -33,8 +33,10 @@ if [ ! -f "$stamp" ]; then
   PYTHONWARNINGS="ignore:Editable installation" \
     _venv_pip_install --no-deps --no-build-isolation -e .
   # A dependency added to pyproject.toml but not yet locked shows here, not at run time.
-  python -m pip check >/dev/null || {
-    python -m pip check >&2
-    echo "error: $lock does not hold what pyproject.toml asks for: run scripts/lock" >&2; exit 1; }
+  if ! problems=$(python -m pip check 2>&1); then
+    echo "$problems" >&2
+    echo "error: .venv does not hold what pyproject.toml asks for: after adding a dependency" \
+      "there, run scripts/lock; otherwise remove .venv and try again" >&2; exit 1
+  fi
   touch "$stamp"
 fi
