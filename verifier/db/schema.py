@@ -33,7 +33,7 @@ def alembic_config(url: str) -> Config:
 
 @contextmanager
 def migrating(database: Database) -> Iterator[Connection]:
-    """A connection in one transaction for Alembic; on SQLite with foreign keys checked at the end."""
+    """One transaction for Alembic; on SQLite, with foreign keys checked before it commits."""
     with database.engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:  # takes effect only outside a transaction, hence before BEGIN
