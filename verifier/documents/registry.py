@@ -423,9 +423,9 @@ def reissue(
     }
     carried = plan_supplements(session, old.number, new_canonical, given)
     day = issue_date or dt.date.today()
-    record = record_of(old).renumbered(new_canonical, day)
+    record = _duplicate(record_of(old), new_canonical, day)
     supplements = [
-        record_of(s)._replace(diploma_number=new_canonical).renumbered(n, day) for s, n in carried
+        _duplicate(record_of(s)._replace(diploma_number=new_canonical), n, day) for s, n in carried
     ]
     issue(session, [record, *supplements], signer, actor=actor)
     now = dt.datetime.now(dt.UTC)
@@ -448,6 +448,17 @@ def reissue(
         at=now,
     )
     return get_document(session, new_canonical)
+
+
+def _duplicate(record: Record, number: str, day: dt.date) -> Record:
+    """The signed duplicate of ``record`` (issued digitally, whatever the original's origin)."""
+    if record.birth_date is None:
+        raise Conflict(
+            f"{record.number} is an archive record without a birth date: "
+            "a digital duplicate needs one (correct the archive record first)"
+        )
+    # An archive record's provenance describes the original, not its duplicate.
+    return record._replace(issue_year=None, source=None, checked_by=None).renumbered(number, day)
 
 
 def plan_supplements(

@@ -126,7 +126,12 @@ _NO_NAME = "\u2063"
 def _holder_matches(query: NumberQuery, document: Registered | None) -> bool:
     stored = document.record.surname if document is not None else _NO_NAME
     surname_ok = query.surname is not None and surname_matches(query.surname, stored)
-    date_ok = document is not None and query.birth_date == document.record.birth_date
+    # A record that did not note the birth date (an archive record) matches no date.
+    date_ok = (
+        document is not None
+        and query.birth_date is not None
+        and query.birth_date == document.record.birth_date
+    )
     return document is not None and (surname_ok or date_ok)
 
 

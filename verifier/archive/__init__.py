@@ -1,0 +1,1 @@
+"""Archive records: documents issued before the registry, transcribed from issue books."""
