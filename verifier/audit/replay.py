@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from verifier.audit import events
+from verifier.audit.events import EventKind
 from verifier.db.models import Document, Event
 from verifier.documents.registry import record_for_document
 from verifier.signing.tokens import grades_digest
@@ -45,7 +46,7 @@ class Report:
 def _replay(session: Session) -> dict[str, tuple[str, str]]:
     """number -> (status the events lead to, record digest recorded at issue)."""
     state: dict[str, tuple[str, str]] = {}
-    kinds = (events.ISSUED, events.REVOKED, events.REISSUED)
+    kinds = (EventKind.ISSUED, EventKind.REVOKED, EventKind.REISSUED)
     rows = session.execute(
         select(Event.kind, Event.subject, Event.payload)
         .where(Event.kind.in_(kinds))
@@ -55,10 +56,12 @@ def _replay(session: Session) -> dict[str, tuple[str, str]]:
     for kind, subject, payload in rows:
         if subject is None:
             continue
-        if kind == events.ISSUED:
+        if kind == EventKind.ISSUED:
             state[subject] = (DocumentStatus.VALID, json.loads(payload)["record_digest"])
         elif subject in state:
-            status = DocumentStatus.REVOKED if kind == events.REVOKED else DocumentStatus.SUPERSEDED
+            status = (
+                DocumentStatus.REVOKED if kind == EventKind.REVOKED else DocumentStatus.SUPERSEDED
+            )
             state[subject] = (status, state[subject][1])
     return state
 

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from verifier.audit import events
-from verifier.audit.events import EncodedEvent, NewEvent
+from verifier.audit.events import EncodedEvent, EventKind
 from verifier.db.bulk import BulkInsert
 from verifier.db.fast_reads import RegistryRecord
 from verifier.db.models import CourseLine, Document, Holder, Institution, table
@@ -59,9 +59,11 @@ def add_institution(
     )
     session.add(institution)
     session.flush()
-    events.append(
+    events.record(
         session,
-        [NewEvent(events.INSTITUTION_ADDED, code, {"code": code, "name_uz": institution.name_uz})],
+        EventKind.INSTITUTION_ADDED,
+        code,
+        {"code": code, "name_uz": institution.name_uz},
         actor=actor,
         at=now,
     )
@@ -278,8 +280,8 @@ def sign_laid_out(
         institution_id = institutions.get(document.institution)
         if institution_id is None:
             raise NotFound(f"{document.number}: unknown institution {document.institution}")
-        event = NewEvent(
-            events.ISSUED,
+        event = events.encode(
+            EventKind.ISSUED,
             document.number,
             {
                 "number": document.number,
@@ -288,7 +290,7 @@ def sign_laid_out(
                 "record_digest": document.digest,
                 "kid": signer.kid,
             },
-        ).encoded()
+        )
         prepared.append(
             PreparedDocument(
                 number=document.number,
@@ -388,7 +390,7 @@ def _write(session: Session, prepared: Sequence[PreparedDocument], *, actor: str
                 for position, (name, hours, grade) in enumerate(p.courses, start=1)
             ),
         )
-    events.append(session, [p.event for p in prepared], actor=actor, at=now)
+    events.record_many(session, [p.event for p in prepared], actor=actor, at=now)
     return [p.number for p in prepared]
 
 
@@ -445,15 +447,11 @@ def revoke(
     document.revocation_code = public_code.value
     document.revocation_reason = cleaned
     session.flush()
-    events.append(
+    events.record(
         session,
-        [
-            NewEvent(
-                events.REVOKED,
-                document.number,
-                {"number": document.number, "code": public_code.value, "reason": cleaned},
-            )
-        ],
+        EventKind.REVOKED,
+        document.number,
+        {"number": document.number, "code": public_code.value, "reason": cleaned},
         actor=actor,
         at=now,
     )
@@ -534,11 +532,11 @@ def reissue(
         superseded.superseded_by = successor
         superseded.superseded_at = now
     session.flush()
-    events.append(
+    events.record_many(
         session,
         [
-            NewEvent(
-                events.REISSUED,
+            events.encode(
+                EventKind.REISSUED,
                 superseded.number,
                 {"number": superseded.number, "new_number": successor, "reason": cleaned},
             )
