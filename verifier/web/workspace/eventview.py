@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from flask_babel import LazyString, lazy_gettext
 
 from verifier.audit.events import EventKind
-from verifier.db.models import Event
 from verifier.web.messages import DOCUMENT_TYPES, REVOCATION_REASONS
 from verifier.web.workspace.messages import ROLE_NAMES
+
+if TYPE_CHECKING:  # annotations only: rows come from the audit services
+    from verifier.db.models import Event
 
 EVENT_NAMES: dict[str, LazyString] = {
     EventKind.INSTITUTION_ADDED: lazy_gettext("Institution added"),
