@@ -548,3 +548,18 @@ def test_the_log_in_form_is_throttled_per_address_but_workspace_pages_are_not(
     statuses = [log_in(client, registrar, password="guess " * 3).status_code for _ in range(11)]
     assert statuses == [401] * 10 + [429]
     assert client.get("/").status_code == 200  # the public budget is untouched
+
+
+def test_pages_of_the_workspace_children_are_not_held_to_the_public_budget(
+    runtime: Runtime, registrar: Account, auditor: Account, issue: Callable[..., str]
+) -> None:
+    number = issue()
+    app = create_app(runtime.settings.with_overrides(ratelimit="2/minute"))
+    client = english_client(app)
+    assert log_in(client, registrar).status_code == 302
+    pages = ("/registrar/documents/", f"/registrar/documents/{number}", "/registrar/imports/")
+    assert [client.get(page).status_code for page in pages * 3] == [200] * 9
+    other = english_client(app)
+    assert log_in(other, auditor).status_code == 302
+    assert [other.get("/registrar/audit").status_code for _ in range(4)] == [200] * 4
+    assert [client.get("/").status_code for _ in range(3)] == [200, 200, 429]  # public: limited
