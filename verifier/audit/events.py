@@ -1,9 +1,13 @@
-"""The append-only, hash-chained event log and its audit.
+"""The append-only, hash-chained event log: every kind of event, the one way to
+record them, and the walk that checks the chain.
 
 Each event's hash is SHA-256 over a canonical JSON encoding of its content and
 the previous event's hash, so changing, removing or reordering any past event
 breaks every link after it. ``prev_hash`` is unique: two writers can never
 append to the same head, so the chain cannot fork.
+
+Services record with :func:`record` (one event) or :func:`record_many` (events
+encoded ahead with :func:`encode`, as an import's workers do); views never do.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, NamedTuple
 
 from sqlalchemy import select, text
@@ -24,16 +29,42 @@ from verifier.db.models import Event, table
 
 GENESIS_HASH = "0" * 64
 
-# Event kinds; stored as text, listed here so callers cannot misspell them.
-INSTITUTION_ADDED = "institution_added"
-ISSUED = "issued"
-ARCHIVE_RECORDED = "archive_recorded"  # a document transcribed from an issue book
-REVOKED = "revoked"
-REISSUED = "reissued"
-KEY_CREATED = "key_created"
-KEY_ROTATED = "key_rotated"
-KEY_COMPROMISED = "key_compromised"
-PDF_CERTIFICATE_CREATED = "pdf_certificate_created"
+
+class EventKind(StrEnum):
+    """Every kind of event the service records. The value is what is stored and
+    hashed into the chain: never change one, only add."""
+
+    # The registry
+    INSTITUTION_ADDED = "institution_added"
+    ISSUED = "issued"
+    ARCHIVE_RECORDED = "archive_recorded"  # a document transcribed from an issue book
+    REVOKED = "revoked"
+    REISSUED = "reissued"
+    DOWNLOADED = "downloaded"
+    # Signing keys
+    KEY_CREATED = "key_created"
+    KEY_ROTATED = "key_rotated"
+    KEY_COMPROMISED = "key_compromised"
+    PDF_CERTIFICATE_CREATED = "pdf_certificate_created"
+    # Imports
+    IMPORT_REJECTED = "import_rejected"
+    IMPORT_STARTED = "import_started"
+    IMPORT_FINISHED = "import_finished"
+    IMPORT_FAILED = "import_failed"
+    # Staff and API tokens
+    USER_ADDED = "user_added"
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    LOGOUT = "logout"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - an event kind, not a password
+    ACCOUNT_DISABLED = "account_disabled"
+    ACCOUNT_ENABLED = "account_enabled"
+    ACCESS_REFUSED = "access_refused"
+    API_TOKEN_CREATED = "api_token_created"  # noqa: S105 - an event kind
+    API_TOKEN_REVOKED = "api_token_revoked"  # noqa: S105 - an event kind
+    # The audit itself
+    AUDIT_RUN = "audit_run"
+
 
 # Any constant works; it names the one lock that serialises chain appends on PostgreSQL.
 _PG_CHAIN_LOCK = 0x76657269
@@ -77,16 +108,6 @@ def event_hash(
     return hashlib.sha256(content.encode()).hexdigest()
 
 
-@dataclass(frozen=True)
-class NewEvent:
-    kind: str
-    subject: str | None
-    payload: Mapping[str, Any]
-
-    def encoded(self) -> EncodedEvent:
-        return EncodedEvent(self.kind, self.subject, canonical_json(dict(self.payload)))
-
-
 class EncodedEvent(NamedTuple):
     """An event whose payload is already canonical JSON: import workers encode
     the ``issued`` events ahead, and a tuple crosses their pipe cheaply."""
@@ -96,14 +117,32 @@ class EncodedEvent(NamedTuple):
     payload: str
 
 
-def append(
+def encode(kind: EventKind, subject: str | None, payload: Mapping[str, Any]) -> EncodedEvent:
+    """An event ready for :func:`record_many`, its payload in canonical JSON."""
+    return EncodedEvent(kind.value, subject, canonical_json(dict(payload)))
+
+
+def record(
     session: Session,
-    events: Sequence[NewEvent | EncodedEvent],
+    kind: EventKind,
+    subject: str | None,
+    payload: Mapping[str, Any],
     *,
     actor: str,
     at: dt.datetime | None = None,
 ) -> None:
-    """Append events in order, in the caller's transaction."""
+    """Append one event to the chain, in the caller's transaction."""
+    record_many(session, [encode(kind, subject, payload)], actor=actor, at=at)
+
+
+def record_many(
+    session: Session,
+    events: Sequence[EncodedEvent],
+    *,
+    actor: str,
+    at: dt.datetime | None = None,
+) -> None:
+    """Append events in order, in the caller's transaction, all at one moment."""
     if not events:
         return
     moment = at or dt.datetime.now(dt.UTC)
@@ -114,20 +153,18 @@ def append(
     ).first()
     seq, prev_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
     rows = []
-    for event in events:
-        new = event if isinstance(event, EncodedEvent) else event.encoded()
+    for kind, subject, payload in events:
         seq += 1
-        payload = new.payload
         digest = event_hash(
             seq=seq,
             occurred_at=moment,
-            kind=new.kind,
-            subject=new.subject,
+            kind=kind,
+            subject=subject,
             actor=actor,
             payload=payload,
             prev_hash=prev_hash,
         )
-        rows.append((seq, moment, new.kind, new.subject, actor, payload, prev_hash, digest))
+        rows.append((seq, moment, kind, subject, actor, payload, prev_hash, digest))
         prev_hash = digest
     _EVENT_ROWS.execute(session.connection(), rows)
 
@@ -152,8 +189,23 @@ class AuditReport:
         return self.broken is None
 
 
-def _walk(session: Session) -> Iterator[Event]:
-    yield from session.scalars(select(Event).order_by(Event.seq).execution_options(yield_per=2000))
+def _walk(session: Session) -> Iterator[Any]:
+    # Plain rows, not ORM objects: the walk reads every event, and building an
+    # object per event would cost more than hashing it.
+    yield from session.execute(
+        select(
+            Event.seq,
+            Event.occurred_at,
+            Event.kind,
+            Event.subject,
+            Event.actor,
+            Event.payload,
+            Event.prev_hash,
+            Event.hash,
+        )
+        .order_by(Event.seq)
+        .execution_options(yield_per=5000)
+    )
 
 
 def audit(session: Session) -> AuditReport:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from verifier.audit import events
+from verifier.audit.events import EventKind
 from verifier.db.models import Document, Event
 from verifier.documents.registry import record_of
 from verifier.signing.tokens import grades_digest
@@ -45,8 +46,8 @@ class Report:
 def _replay(session: Session) -> dict[str, tuple[str, str]]:
     """number -> (status the events lead to, record digest recorded at issue)."""
     state: dict[str, tuple[str, str]] = {}
-    recorded = (events.ISSUED, events.ARCHIVE_RECORDED)
-    kinds = (*recorded, events.REVOKED, events.REISSUED)
+    recorded = (EventKind.ISSUED, EventKind.ARCHIVE_RECORDED)
+    kinds = (*recorded, EventKind.REVOKED, EventKind.REISSUED)
     rows = session.execute(
         select(Event.kind, Event.subject, Event.payload)
         .where(Event.kind.in_(kinds))
@@ -59,7 +60,9 @@ def _replay(session: Session) -> dict[str, tuple[str, str]]:
         if kind in recorded:
             state[subject] = (DocumentStatus.VALID, json.loads(payload)["record_digest"])
         elif subject in state:
-            status = DocumentStatus.REVOKED if kind == events.REVOKED else DocumentStatus.SUPERSEDED
+            status = (
+                DocumentStatus.REVOKED if kind == EventKind.REVOKED else DocumentStatus.SUPERSEDED
+            )
             state[subject] = (status, state[subject][1])
     return state
 

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from verifier.audit import events
-from verifier.audit.events import NewEvent
+from verifier.audit.events import EventKind
 from verifier.db.models import Document, Holder, Institution
 from verifier.documents import rows
 from verifier.documents.numbers import normalise_number
@@ -59,9 +59,11 @@ def add_institution(
     )
     session.add(institution)
     session.flush()
-    events.append(
+    events.record(
         session,
-        [NewEvent(events.INSTITUTION_ADDED, code, {"code": code, "name_uz": institution.name_uz})],
+        EventKind.INSTITUTION_ADDED,
+        code,
+        {"code": code, "name_uz": institution.name_uz},
         actor=actor,
         at=now,
     )
@@ -221,7 +223,9 @@ def _write(session: Session, prepared: Sequence[Rows], *, actor: str) -> list[st
                 for position, (name, hours, grade) in enumerate(p.courses, start=1)
             ),
         )
-    events.append(session, [p.event for p in prepared if p.event is not None], actor=actor, at=now)
+    events.record_many(
+        session, [p.event for p in prepared if p.event is not None], actor=actor, at=now
+    )
     return [p.number for p in prepared]
 
 
@@ -346,15 +350,11 @@ def revoke(
     document.revocation_code = public_code.value
     document.revocation_reason = cleaned
     session.flush()
-    events.append(
+    events.record(
         session,
-        [
-            NewEvent(
-                events.REVOKED,
-                document.number,
-                {"number": document.number, "code": public_code.value, "reason": cleaned},
-            )
-        ],
+        EventKind.REVOKED,
+        document.number,
+        {"number": document.number, "code": public_code.value, "reason": cleaned},
         actor=actor,
         at=now,
     )
@@ -434,11 +434,11 @@ def reissue(
         superseded.superseded_by = successor
         superseded.superseded_at = now
     session.flush()
-    events.append(
+    events.record_many(
         session,
         [
-            NewEvent(
-                events.REISSUED,
+            events.encode(
+                EventKind.REISSUED,
                 superseded.number,
                 {"number": superseded.number, "new_number": successor, "reason": cleaned},
             )

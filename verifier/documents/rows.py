@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from verifier.audit import events
-from verifier.audit.events import EncodedEvent, NewEvent
+from verifier.audit.events import EncodedEvent, EventKind
 from verifier.db.bulk import BulkInsert
 from verifier.db.models import CourseLine, Document, Holder, table
 from verifier.documents.claims import claims_of
@@ -108,9 +108,7 @@ def archived(rows: Sequence[Rows], institutions: Mapping[str, int]) -> list[Rows
     """Complete archive records' rows: no token or key, an ``archive_recorded`` event each."""
     stored = []
     for document in rows:
-        event = NewEvent(
-            events.ARCHIVE_RECORDED, document.number, _event_payload(document)
-        ).encoded()
+        event = events.encode(EventKind.ARCHIVE_RECORDED, document.number, _event_payload(document))
         stored.append(
             document._replace(
                 document=(*document.document, None, None, _institution_id(document, institutions)),
@@ -142,9 +140,9 @@ def sign(rows: Sequence[Rows], signer: Signer, institutions: Mapping[str, int]) 
     signed = []
     for document, token in zip(rows, tokens, strict=True):
         institution_id = _institution_id(document, institutions)
-        event = NewEvent(
-            events.ISSUED, document.number, {**_event_payload(document), "kid": signer.kid}
-        ).encoded()
+        event = events.encode(
+            EventKind.ISSUED, document.number, {**_event_payload(document), "kid": signer.kid}
+        )
         signed.append(
             document._replace(
                 document=(*document.document, token, signer.kid, institution_id), event=event

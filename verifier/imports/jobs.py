@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from verifier.audit import events
-from verifier.audit.events import NewEvent
+from verifier.audit.events import EventKind
 from verifier.db import Database
 from verifier.db.models import Document, ImportJob, Institution
 from verifier.errors import ImportRejected, RowError, VerifierError
@@ -37,11 +37,6 @@ from verifier.signing.keys import KeyStore
 MAX_STORED_ERRORS = 2000
 # A running job whose row has not been touched for this long lost its worker.
 STALE_AFTER = dt.timedelta(minutes=5)
-
-IMPORT_REJECTED = "import_rejected"
-IMPORT_STARTED = "import_started"
-IMPORT_FINISHED = "import_finished"
-IMPORT_FAILED = "import_failed"
 
 log = logging.getLogger(__name__)
 
@@ -132,24 +127,39 @@ def check_upload(
         session.add(job)
         session.flush()
         if problems:
-            events.append(
+            events.record(
                 session,
-                [
-                    NewEvent(
-                        IMPORT_REJECTED,
-                        institution,
-                        {
-                            "job": job.id,
-                            "file": job.filename,
-                            "rows": total,
-                            "invalid_rows": job.invalid_rows,
-                        },
-                    )
-                ],
+                EventKind.IMPORT_REJECTED,
+                institution,
+                {
+                    "job": job.id,
+                    "file": job.filename,
+                    "rows": total,
+                    "invalid_rows": job.invalid_rows,
+                },
                 actor=actor,
                 at=now,
             )
         return job.id
+
+
+RECENT_JOBS = 100
+
+
+def recent(session: Session, *, institution_id: int | None) -> list[ImportJob]:
+    """The latest jobs, newest first: of one institution, or of all (None)."""
+    query = select(ImportJob).order_by(ImportJob.id.desc()).limit(RECENT_JOBS)
+    if institution_id is not None:
+        query = query.where(ImportJob.institution_id == institution_id)
+    return list(session.scalars(query))
+
+
+def get_job(session: Session, job_id: int, *, with_content: bool = False) -> ImportJob | None:
+    """A job by id; ``with_content`` loads its stored file too (deferred otherwise)."""
+    query = select(ImportJob).where(ImportJob.id == job_id)
+    if with_content:
+        query = query.options(undefer(ImportJob.content))
+    return session.scalars(query).first()
 
 
 def stored_errors(job: ImportJob) -> list[RowError]:
@@ -193,15 +203,11 @@ def claim(session: Session, job_id: int, *, actor: str) -> bool:
         return False
     job = session.get(ImportJob, job_id)
     assert job is not None
-    events.append(
+    events.record(
         session,
-        [
-            NewEvent(
-                IMPORT_STARTED,
-                job.institution.code,
-                {"job": job.id, "file": job.filename, "rows": job.total_rows},
-            )
-        ],
+        EventKind.IMPORT_STARTED,
+        job.institution.code,
+        {"job": job.id, "file": job.filename, "rows": job.total_rows},
         actor=actor,
         at=now,
     )
@@ -253,20 +259,27 @@ def run(database: Database, store: KeyStore, job_id: int, *, base_url: str, acto
         else:
             log.exception("import job %s failed", job_id)
             message = "unexpected error; the job can be resumed"
-        _finish(database, job_id, "failed", actor, IMPORT_FAILED, {"message": message[:500]})
+        _finish(
+            database, job_id, "failed", actor, EventKind.IMPORT_FAILED, {"message": message[:500]}
+        )
         return
     _finish(
         database,
         job_id,
         "done",
         actor,
-        IMPORT_FINISHED,
+        EventKind.IMPORT_FINISHED,
         {"issued": summary.issued, "already_issued": summary.already_issued},
     )
 
 
 def _finish(
-    database: Database, job_id: int, status: str, actor: str, kind: str, details: dict[str, Any]
+    database: Database,
+    job_id: int,
+    status: str,
+    actor: str,
+    kind: EventKind,
+    details: dict[str, Any],
 ) -> None:
     now = _now()
     with database.transaction() as session:
@@ -280,15 +293,11 @@ def _finish(
             job.done_rows = job.total_rows
         else:
             job.message = str(details["message"])
-        events.append(
+        events.record(
             session,
-            [
-                NewEvent(
-                    kind,
-                    job.institution.code,
-                    {"job": job.id, "file": job.filename, **details},
-                )
-            ],
+            kind,
+            job.institution.code,
+            {"job": job.id, "file": job.filename, **details},
             actor=actor,
             at=now,
         )

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from verifier.audit import events
-from verifier.audit.events import NewEvent
+from verifier.audit.events import EventKind
 from verifier.db.models import SigningKey
 from verifier.errors import SigningKeyError, UnknownKey
 from verifier.signing.certificates import DocumentSigningKey, fingerprint
@@ -63,7 +63,7 @@ def load_signer(session: Session, store: KeyStore) -> Signer:
 
 
 def create_key(
-    session: Session, store: KeyStore, *, actor: str, kind: str = events.KEY_CREATED
+    session: Session, store: KeyStore, *, actor: str, kind: EventKind = EventKind.KEY_CREATED
 ) -> str:
     """Generate a key, write its private half to disk and record it as the active key."""
     if active_key(session) is not None:
@@ -83,7 +83,7 @@ def create_key(
     )
     session.flush()
     payload = {"kid": kid, "pdf_certificate_sha256": fingerprint(certificate)}
-    events.append(session, [NewEvent(kind, kid, payload)], actor=actor, at=now)
+    events.record(session, kind, kid, payload, actor=actor, at=now)
     return kid
 
 
@@ -97,9 +97,11 @@ def ensure_pdf_certificate(session: Session, store: KeyStore, *, actor: str) -> 
         return None
     certificate = store.certificates.create(row.kid)
     digest = fingerprint(certificate)
-    events.append(
+    events.record(
         session,
-        [NewEvent(events.PDF_CERTIFICATE_CREATED, row.kid, {"kid": row.kid, "sha256": digest})],
+        EventKind.PDF_CERTIFICATE_CREATED,
+        row.kid,
+        {"kid": row.kid, "sha256": digest},
         actor=actor,
     )
     return digest
@@ -119,7 +121,7 @@ def rotate(session: Session, store: KeyStore, *, actor: str) -> str:
         current.status = KeyStatus.RETIRED.value
         current.retired_at = dt.datetime.now(dt.UTC)
         session.flush()
-    return create_key(session, store, actor=actor, kind=events.KEY_ROTATED)
+    return create_key(session, store, actor=actor, kind=EventKind.KEY_ROTATED)
 
 
 def compromise(
@@ -137,15 +139,13 @@ def compromise(
     row.status = KeyStatus.COMPROMISED.value
     row.compromised_at = at
     session.flush()
-    events.append(
+    events.record(
         session,
-        [
-            NewEvent(
-                events.KEY_COMPROMISED,
-                kid,
-                {"kid": kid, "at": at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")},
-            )
-        ],
+        EventKind.KEY_COMPROMISED,
+        kid,
+        {"kid": kid, "at": at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")},
         actor=actor,
     )
-    return create_key(session, store, actor=actor, kind=events.KEY_ROTATED) if was_active else None
+    return (
+        create_key(session, store, actor=actor, kind=EventKind.KEY_ROTATED) if was_active else None
+    )

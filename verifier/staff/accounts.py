@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from verifier.audit import events
-from verifier.audit.events import NewEvent
+from verifier.audit.events import EventKind
 from verifier.db.models import Institution, StaffUser
 from verifier.errors import Conflict, NotFound, VerifierError
 from verifier.vocabulary import StaffRole
@@ -32,10 +32,6 @@ _HASHER = PasswordHasher()  # argon2id with the library's current recommended co
 # Verified when the e-mail is unknown, so that an unknown and a known address
 # take the same time to refuse.
 _DUMMY_HASH = _HASHER.hash("no such user: equalises timing")
-
-USER_ADDED = "user_added"
-LOGIN = "login"
-LOGIN_FAILED = "login_failed"
 
 
 @dataclass(frozen=True)
@@ -107,19 +103,15 @@ def add_user(
         )
     )
     session.flush()
-    events.append(
+    events.record(
         session,
-        [
-            NewEvent(
-                USER_ADDED,
-                email,
-                {
-                    "email": email,
-                    "role": staff_role.value,
-                    "institution": institution_row.code if institution_row else None,
-                },
-            )
-        ],
+        EventKind.USER_ADDED,
+        email,
+        {
+            "email": email,
+            "role": staff_role.value,
+            "institution": institution_row.code if institution_row else None,
+        },
         actor=actor,
         at=now,
     )
@@ -141,9 +133,6 @@ class LoginAttempt:
 
 WRONG_CREDENTIALS = "wrong_credentials"
 LOCKED = "locked"
-PASSWORD_CHANGED = "password_changed"  # noqa: S105 - an event kind, not a password
-ACCOUNT_DISABLED = "account_disabled"
-ACCOUNT_ENABLED = "account_enabled"
 
 
 def _matching_step(secret: str, code: str, now: dt.datetime) -> int | None:
@@ -177,9 +166,11 @@ def log_in(
     user = session.scalars(select(StaffUser).where(StaffUser.email == address)).first()
 
     def refuse(reason: str, detail: str) -> LoginAttempt:
-        events.append(
+        events.record(
             session,
-            [NewEvent(LOGIN_FAILED, address, {"email": address, "source": source, "why": detail})],
+            EventKind.LOGIN_FAILED,
+            address,
+            {"email": address, "source": source, "why": detail},
             actor=f"anonymous@{source}",
             at=now,
         )
@@ -209,9 +200,11 @@ def log_in(
     user.totp_last_step = step
     if _HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = _HASHER.hash(password)
-    events.append(
+    events.record(
         session,
-        [NewEvent(LOGIN, user.email, {"email": user.email, "source": source})],
+        EventKind.LOGIN,
+        user.email,
+        {"email": user.email, "source": source},
         actor=user.email,
         at=now,
     )
@@ -225,9 +218,51 @@ def _password_matches(password_hash: str, password: str) -> bool:
         return False
 
 
+def staff_accounts(session: Session) -> list[StaffUser]:
+    """Every staff account, by e-mail address."""
+    return list(session.scalars(select(StaffUser).order_by(StaffUser.email)))
+
+
+def session_account(session: Session, user_id: int, generation: int) -> StaffUser | None:
+    """The account a workspace session names, if that session may go on: the account
+    exists, is enabled, and has not ended its sessions since (logout, password change)."""
+    user = session.get(StaffUser, user_id)
+    if user is None or user.disabled or user.session_generation != generation:
+        return None
+    return user
+
+
 def end_sessions(user: StaffUser) -> None:
     """End every workspace session of ``user`` on the server (each cookie names a generation)."""
     user.session_generation = (user.session_generation or 0) + 1
+
+
+def log_out(session: Session, user_id: int, *, source: str, actor: str) -> None:
+    """End every session of the account (not only the cookie that asked) and record it."""
+    user = session.get(StaffUser, user_id)
+    if user is None:
+        return
+    end_sessions(user)
+    events.record(
+        session,
+        EventKind.LOGOUT,
+        user.email,
+        {"email": user.email, "source": source},
+        actor=actor,
+    )
+
+
+def record_refusal(
+    session: Session, email: str, *, method: str, path: str, source: str, why: str, actor: str
+) -> None:
+    """Record that a signed-in person tried to change something they may not."""
+    events.record(
+        session,
+        EventKind.ACCESS_REFUSED,
+        email,
+        {"method": method, "path": path[:200], "source": source, "why": why},
+        actor=actor,
+    )
 
 
 def change_password(session: Session, user: StaffUser, password: str, *, actor: str) -> None:
@@ -235,10 +270,8 @@ def change_password(session: Session, user: StaffUser, password: str, *, actor: 
     check_password(password)
     user.password_hash = _HASHER.hash(password)
     end_sessions(user)
-    events.append(
-        session,
-        [NewEvent(PASSWORD_CHANGED, user.email, {"email": user.email})],
-        actor=actor,
+    events.record(
+        session, EventKind.PASSWORD_CHANGED, user.email, {"email": user.email}, actor=actor
     )
 
 
@@ -247,5 +280,5 @@ def set_disabled(session: Session, user: StaffUser, disabled: bool, *, actor: st
     user.disabled = disabled
     if disabled:
         end_sessions(user)
-    kind = ACCOUNT_DISABLED if disabled else ACCOUNT_ENABLED
-    events.append(session, [NewEvent(kind, user.email, {"email": user.email})], actor=actor)
+    kind = EventKind.ACCOUNT_DISABLED if disabled else EventKind.ACCOUNT_ENABLED
+    events.record(session, kind, user.email, {"email": user.email}, actor=actor)

@@ -16,14 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from verifier.audit import events
-from verifier.audit.events import NewEvent
+from verifier.audit.events import EventKind
 from verifier.db.models import ApiToken, Institution
 from verifier.errors import NotFound, VerifierError
 
 TOKEN_PREFIX = "vrf_"  # noqa: S105 - a public marker, not a secret
 MAX_TOKEN_LENGTH = 100
-API_TOKEN_CREATED = "api_token_created"  # noqa: S105 - an event kind
-API_TOKEN_REVOKED = "api_token_revoked"  # noqa: S105 - an event kind
 
 
 class InvalidApiToken(VerifierError):
@@ -62,13 +60,20 @@ def create(session: Session, institution: str, *, name: str | None, actor: str) 
     )
     session.add(token)
     session.flush()
-    events.append(
+    events.record(
         session,
-        [NewEvent(API_TOKEN_CREATED, code, {"id": token.id, "institution": code, "name": label})],
+        EventKind.API_TOKEN_CREATED,
+        code,
+        {"id": token.id, "institution": code, "name": label},
         actor=actor,
         at=now,
     )
     return NewToken(token.id, code, label, secret)
+
+
+def listed(session: Session) -> list[ApiToken]:
+    """Every API token ever created (revoked ones too), newest first."""
+    return list(session.scalars(select(ApiToken).order_by(ApiToken.id.desc())))
 
 
 def authenticate(session: Session, authorization: str | None) -> ApiToken:
@@ -95,9 +100,11 @@ def revoke(session: Session, token_id: int, *, actor: str) -> ApiToken:
         raise NotFound(f"no API token {token_id}")
     if token.revoked_at is None:
         token.revoked_at = dt.datetime.now(dt.UTC)
-        events.append(
+        events.record(
             session,
-            [NewEvent(API_TOKEN_REVOKED, token.institution.code, {"id": token.id})],
+            EventKind.API_TOKEN_REVOKED,
+            token.institution.code,
+            {"id": token.id},
             actor=actor,
         )
     return token

@@ -6,11 +6,13 @@ from flask import Blueprint, Response, jsonify
 
 from verifier.errors import DatabaseUnavailable
 from verifier.web.context import current_runtime
+from verifier.web.limits import limiter
 
 bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
+@limiter.exempt  # load balancers ask often and must not spend a person's budget
 def healthz() -> tuple[Response, int]:
     try:
         current_runtime().database.ping()

@@ -1,5 +1,8 @@
 """Templates compiled once per language, with their fixed messages already translated.
 
+The environment that serves them is :class:`verifier.web.framework.TranslatedEnvironment`;
+this module holds what it is made of: a Jinja extension and a loader.
+
 A page's chrome and headings are some twenty ``{{ _("...") }}`` calls, each
 costing a trip through Jinja's call machinery, the catalogue and markup
 formatting on every request. Compiled for one language, a call whose only
@@ -14,35 +17,31 @@ name keys Jinja's template cache, so each language is compiled and cached once.
 
 from __future__ import annotations
 
-from collections import ChainMap
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from flask import has_request_context
-from flask.sansio.app import App
-from flask.templating import Environment
-from jinja2 import BaseLoader, Template
+from jinja2 import BaseLoader
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from markupsafe import Markup
 
-from verifier.web.i18n import LANGUAGES, catalogue_for, select_language
+from verifier.web.i18n import LANGUAGES, catalogue_for
 
-_SEPARATOR = ":"
+SEPARATOR = ":"
 _GETTEXT_NAMES = frozenset({"_", "gettext"})
 
 
 def language_of(name: str | None) -> str | None:
     """The language a template name was prefixed with, if any."""
-    language, separator, _ = (name or "").partition(_SEPARATOR)
+    language, separator, _ = (name or "").partition(SEPARATOR)
     return language if separator and language in LANGUAGES else None
 
 
 def _unprefixed(name: str) -> str:
-    return name.partition(_SEPARATOR)[2] if language_of(name) else name
+    return name.partition(SEPARATOR)[2] if language_of(name) else name
 
 
-class _LanguageLoader(BaseLoader):
+class LanguageLoader(BaseLoader):
     """Finds ``ru:public/answer.html`` where the app's loader finds ``public/answer.html``."""
 
     def __init__(self, inner: BaseLoader) -> None:
@@ -87,53 +86,3 @@ class FixedMessages(Extension):
             else:
                 yield tokens[index]
                 index += 1
-
-
-class _Globals(ChainMap[str, Any]):
-    """A template's globals over the environment's, read without a ``KeyError`` per name.
-
-    Every render copies the globals into its context. ``ChainMap`` finds each of
-    the environment's twenty-odd globals by trying the template's own (empty)
-    map first and catching the ``KeyError``: twenty exceptions a page.
-    """
-
-    def __getitem__(self, key: str) -> Any:
-        for mapping in self.maps:
-            if key in mapping:
-                return mapping[key]
-        return self.__missing__(key)
-
-
-class TranslatedEnvironment(Environment):
-    """Flask's environment, serving each page in the request's language's compilation."""
-
-    def __init__(self, app: App, **options: Any) -> None:
-        super().__init__(app, **options)
-        assert self.loader is not None
-        self.loader = _LanguageLoader(self.loader)
-        self.add_extension(FixedMessages)
-
-    def get_template(
-        self,
-        name: str | Template,
-        parent: str | None = None,
-        globals: MutableMapping[str, Any] | None = None,
-    ) -> Template:
-        # A parent's language reaches the templates it extends or includes via join_path.
-        if (
-            parent is None
-            and isinstance(name, str)
-            and language_of(name) is None
-            and has_request_context()
-        ):
-            name = f"{select_language()}{_SEPARATOR}{name}"
-        return super().get_template(name, parent, globals)
-
-    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
-        return _Globals(d if d is not None else {}, self.globals)
-
-    def join_path(self, template: str, parent: str) -> str:
-        language = language_of(parent)
-        if language is None or language_of(template) is not None:
-            return template
-        return f"{language}{_SEPARATOR}{template}"

@@ -138,3 +138,41 @@ def test_grade_digest_edited_in_the_database_is_found(
         session.execute(update(Document).values(grades_digest="A" * 43))
     finding = full_audit(runtime).finding
     assert finding is not None and finding.subject == number and "grade digest" in finding.problem
+
+
+# The stored kind strings are hashed into the chain and read by `verifier audit`
+# and by every page that filters the log: they never change, only grow.
+STORED_KINDS = {
+    "INSTITUTION_ADDED": "institution_added", "ISSUED": "issued", "REVOKED": "revoked",
+    "ARCHIVE_RECORDED": "archive_recorded",
+    "REISSUED": "reissued", "DOWNLOADED": "downloaded", "KEY_CREATED": "key_created",
+    "KEY_ROTATED": "key_rotated", "KEY_COMPROMISED": "key_compromised",
+    "PDF_CERTIFICATE_CREATED": "pdf_certificate_created", "IMPORT_REJECTED": "import_rejected",
+    "IMPORT_STARTED": "import_started", "IMPORT_FINISHED": "import_finished",
+    "IMPORT_FAILED": "import_failed", "USER_ADDED": "user_added", "LOGIN": "login",
+    "LOGIN_FAILED": "login_failed", "LOGOUT": "logout", "PASSWORD_CHANGED": "password_changed",
+    "ACCOUNT_DISABLED": "account_disabled", "ACCOUNT_ENABLED": "account_enabled",
+    "ACCESS_REFUSED": "access_refused", "API_TOKEN_CREATED": "api_token_created",
+    "API_TOKEN_REVOKED": "api_token_revoked", "AUDIT_RUN": "audit_run",
+}  # fmt: skip
+
+
+def test_every_event_kind_keeps_the_string_it_is_stored_as() -> None:
+    assert {kind.name: kind.value for kind in events.EventKind} == STORED_KINDS
+
+
+def test_record_many_appends_in_order_at_one_moment(runtime: Runtime) -> None:
+    batch = [
+        events.encode(events.EventKind.DOWNLOADED, f"KT{n}", {"n": n, "ü": "ў"}) for n in (1, 2)
+    ]
+    with runtime.database.transaction() as session:
+        events.record(session, events.EventKind.LOGIN, "a@b.uz", {"email": "a@b.uz"}, actor="t")
+        events.record_many(session, batch, actor="t")
+    with runtime.database.session() as session:
+        chain = session.scalars(select(Event).order_by(Event.seq)).all()[1:]  # after key_created
+    assert [(e.kind, e.subject) for e in chain] == [
+        ("login", "a@b.uz"), ("downloaded", "KT1"), ("downloaded", "KT2")
+    ]  # fmt: skip
+    assert chain[1].occurred_at == chain[2].occurred_at
+    assert chain[1].payload == '{"n":1,"ü":"ў"}'  # canonical: sorted, compact, UTF-8 kept
+    assert audit(runtime).intact

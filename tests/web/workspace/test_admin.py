@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pyotp
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.support.values import diploma_values
 from tests.support.workspace import PASSWORD, Account, english_client, form_post, log_in
@@ -91,7 +92,10 @@ def test_an_administrator_rotates_the_signing_key(
     signed_in: SignIn, admin: Account, runtime: Runtime
 ) -> None:
     client = signed_in(admin)
-    assert form_post(client, "/registrar/keys/rotate", {}).status_code == 302
+    asked = form_post(client, "/registrar/keys/rotate", {})
+    assert asked.status_code == 200 and "Yes, rotate the key" in text(asked)
+    confirmed = form_post(client, "/registrar/keys/rotate", {"confirm": "yes"})
+    assert confirmed.status_code == 302
     with runtime.database.session() as session:
         statuses = sorted(session.scalars(select(SigningKey.status)))
     assert statuses == ["active", "retired"]
@@ -154,15 +158,18 @@ def test_the_audit_trail_is_paginated(
     signed_in: SignIn, auditor: Account, runtime: Runtime
 ) -> None:
     from verifier.audit import events
+    from verifier.audit.events import EventKind
 
     with runtime.database.transaction() as session:
-        events.append(
-            session, [events.NewEvent("note", str(n), {}) for n in range(60)], actor="test"
+        events.record_many(
+            session,
+            [events.encode(EventKind.DOWNLOADED, f"KT{n:07d}", {}) for n in range(60)],
+            actor="test",
         )
     client = signed_in(auditor)
-    assert "Page 1 of 2" in text(client.get("/registrar/audit?kind=note"))
-    second = text(client.get("/registrar/audit?kind=note&page=2"))
-    assert second.count("<td>note</td>") == 10
+    assert "Page 1 of 2" in text(client.get("/registrar/audit?kind=downloaded"))
+    second = text(client.get("/registrar/audit?kind=downloaded&page=2"))
+    assert second.count("<td>PDF downloaded</td>") == 10
 
 
 def test_the_registrar_api_is_in_the_openapi_document(client: FlaskClient) -> None:
@@ -170,3 +177,55 @@ def test_the_registrar_api_is_in_the_openapi_document(client: FlaskClient) -> No
     assert {"/api/v1/documents", "/api/v1/documents/{number}",
             "/api/v1/documents/{number}/revoke"} <= set(document["paths"])  # fmt: skip
     assert document["components"]["securitySchemes"]["apiToken"]["scheme"] == "bearer"
+
+
+def test_the_audit_page_says_when_no_audit_has_been_recorded(
+    signed_in: SignIn, auditor: Account
+) -> None:
+    page = text(signed_in(auditor).get("/registrar/audit"))
+    assert "No audit has been recorded yet." in page
+
+
+def test_the_audit_page_shows_the_last_verifier_audit_with_its_time(
+    signed_in: SignIn, auditor: Account, issue: Callable[..., str], run: Callable[..., Any]
+) -> None:
+    issue()
+    assert run("audit").exit_code == 0
+    page = text(signed_in(auditor).get("/registrar/audit"))
+    assert "Yes: the event chain is intact and every document matches its history." in page
+    when = re.search(r"Audit of (\d{4}-\d\d-\d\d \d\d:\d\d) UTC by cli:", page)
+    assert when is not None
+    assert "4 events and 1 documents checked" in page  # auditor's account, key, institution, issue
+    # The auditor's own log-in came after the audit: the page says it is not covered.
+    assert "1 events were recorded after it" in page
+
+
+def test_checking_the_chain_now_finds_an_altered_event(
+    signed_in: SignIn, auditor: Account, issue: Callable[..., str], runtime: Runtime
+) -> None:
+    issue()
+    client = signed_in(auditor)
+    fresh = text(client.get("/registrar/audit/check"))
+    assert "Yes: the event chain is intact" in fresh and "Checked just now: 5 events" in fresh
+    with runtime.database.transaction() as session:
+        session.execute(update(Event).where(Event.seq == 3).values(actor="someone else"))
+    broken = text(client.get("/registrar/audit/check"))
+    assert "No: the event chain is broken at event 3." in broken
+    assert "the event was altered" in broken
+    with runtime.database.session() as session:  # checking is reading: nothing recorded
+        assert session.scalars(select(Event).where(Event.kind == "audit_run")).all() == []
+
+
+def test_the_audit_trail_names_events_in_the_pages_language(
+    signed_in: SignIn, auditor: Account, issue: Callable[..., str]
+) -> None:
+    issue()
+    client = signed_in(auditor)
+    for language, issued, logged_in in (
+        ("en", "Issued", "Logged in"),
+        ("ru", "Выдан", "Вход в систему"),
+        ("uz", "Berilgan", "Tizimga kirdi"),
+    ):
+        page = text(client.get(f"/registrar/audit?lang={language}"))
+        assert f"<td>{issued}</td>" in page and f"<td>{logged_in}</td>" in page, language
+        assert not re.search(r">[0-9a-f]{64}<", page), language

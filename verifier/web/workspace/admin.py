@@ -8,16 +8,15 @@ token) are shown in the answer to the POST that made them, never again.
 from __future__ import annotations
 
 import base64
-import datetime as dt
-import json
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 from werkzeug.wrappers import Response as BaseResponse
 
-from verifier.db.models import ApiToken, Event, Institution, SigningKey, StaffUser
+from verifier.audit import trail
+from verifier.audit.events import EventKind
+from verifier.documents import institutions as institution_list
 from verifier.documents import registry
 from verifier.errors import VerifierError
 from verifier.keys import lifecycle
@@ -26,148 +25,140 @@ from verifier.staff import accounts, api_tokens
 from verifier.vocabulary import StaffRole
 from verifier.web.context import current_runtime
 from verifier.web.workspace.auth import actor, roles
-from verifier.web.workspace.documents import Page, date_argument, page_number
+from verifier.web.workspace.forms import (
+    ApiTokenForm,
+    AuditFilterForm,
+    InstitutionForm,
+    RotateKeyForm,
+    UserForm,
+    first_error,
+    requested_page,
+)
 
 bp = Blueprint("admin", __name__)
 
 READERS = (StaffRole.ADMIN, StaffRole.AUDITOR)
-AUDIT_PER_PAGE = 50
 
 
-def _institutions() -> list[Institution]:
+def _institutions() -> list[Any]:
     with current_runtime().database.session() as db:
-        return list(db.scalars(select(Institution).order_by(Institution.code)))
+        return institution_list.listed(db)
+
+
+def _institutions_page(form: InstitutionForm, problem: str | None, status: int) -> tuple[str, int]:
+    return render_template(
+        "registrar/institutions.html", institutions=_institutions(), form=form, problem=problem
+    ), status
 
 
 @bp.get("/institutions")
 @roles(*READERS)
-def institutions() -> str:
-    return render_template(
-        "registrar/institutions.html", institutions=_institutions(), form={}, problem=None
-    )
+def institutions() -> tuple[str, int]:
+    return _institutions_page(InstitutionForm(formdata=None), None, 200)
 
 
 @bp.post("/institutions")
 @roles(StaffRole.ADMIN)
 def add_institution() -> BaseResponse | tuple[str, int]:
-    form = {
-        k: request.form.get(k, "").strip()[:300] for k in ("code", "name_uz", "name_ru", "name_en")
-    }
+    form = InstitutionForm()
+    if not form.validate():
+        return _institutions_page(form, first_error(form), 422)
     try:
         with current_runtime().database.transaction() as db:
-            registry.add_institution(
+            added = registry.add_institution(
                 db,
-                form["code"],
-                name_uz=form["name_uz"],
-                name_ru=form["name_ru"],
-                name_en=form["name_en"],
+                form.code.data,
+                name_uz=form.name_uz.data,
+                name_ru=form.name_ru.data,
+                name_en=form.name_en.data,
                 actor=actor(),
             )
     except VerifierError as exc:
-        return render_template(
-            "registrar/institutions.html",
-            institutions=_institutions(),
-            form=form,
-            problem=str(exc),
-        ), 422
-    flash(_("Institution %(code)s is added.", code=form["code"].upper()))
+        return _institutions_page(form, str(exc), 422)
+    flash(_("Institution %(code)s is added.", code=added.code))
     return redirect(url_for(".institutions"))
 
 
-def _users() -> list[StaffUser]:
+def _users_page(form: UserForm, problem: str | None, status: int, **extra: Any) -> tuple[str, int]:
     with current_runtime().database.session() as db:
-        return list(db.scalars(select(StaffUser).order_by(StaffUser.email)))
+        users = accounts.staff_accounts(db)
+    return render_template(
+        "registrar/users.html",
+        users=users,
+        institutions=_institutions(),
+        form=form,
+        problem=problem,
+        enrolment=extra.pop("enrolment", None),
+        **extra,
+    ), status
 
 
 @bp.get("/users")
 @roles(*READERS)
-def users() -> str:
-    return render_template(
-        "registrar/users.html",
-        users=_users(),
-        institutions=_institutions(),
-        form={},
-        problem=None,
-        enrolment=None,
-    )
+def users() -> tuple[str, int]:
+    return _users_page(UserForm(formdata=None), None, 200)
 
 
 @bp.post("/users")
 @roles(StaffRole.ADMIN)
 def add_user() -> tuple[str, int]:
-    form = {k: request.form.get(k, "").strip()[:254] for k in ("email", "role", "institution")}
-    password = request.form.get("password", "")[:1024]
+    form = UserForm()
+    if not form.validate():
+        return _users_page(form, first_error(form), 422)
     try:
         with current_runtime().database.transaction() as db:
             enrolment = accounts.add_user(
                 db,
-                form["email"],
-                role=form["role"],
-                password=password,
-                institution=form["institution"] or None,
+                form.email.data,
+                role=form.role.data,
+                password=form.password.data,
+                institution=form.institution.data or None,
                 actor=actor(),
             )
     except VerifierError as exc:
-        return render_template(
-            "registrar/users.html",
-            users=_users(),
-            institutions=_institutions(),
-            form=form,
-            problem=str(exc),
-            enrolment=None,
-        ), 422
+        return _users_page(form, str(exc), 422)
     qr = base64.b64encode(qr_png(enrolment.otpauth_uri, box_size=6)).decode()
-    return render_template(
-        "registrar/users.html",
-        users=_users(),
-        institutions=_institutions(),
-        form={},
-        problem=None,
+    return _users_page(
+        UserForm(formdata=None),
+        None,
+        201,
         enrolment=enrolment,
         enrolment_qr=f"data:image/png;base64,{qr}",
-    ), 201
+    )
 
 
-def _tokens() -> list[ApiToken]:
+def _tokens_page(problem: str | None, status: int, created: Any = None) -> tuple[str, int]:
     with current_runtime().database.session() as db:
-        return list(db.scalars(select(ApiToken).order_by(ApiToken.id.desc())))
+        tokens = api_tokens.listed(db)
+    return render_template(
+        "registrar/tokens.html",
+        tokens=tokens,
+        institutions=_institutions(),
+        problem=problem,
+        created=created,
+    ), status
 
 
 @bp.get("/api-tokens")
 @roles(*READERS)
-def tokens() -> str:
-    return render_template(
-        "registrar/tokens.html",
-        tokens=_tokens(),
-        institutions=_institutions(),
-        problem=None,
-        created=None,
-    )
+def tokens() -> tuple[str, int]:
+    return _tokens_page(None, 200)
 
 
 @bp.post("/api-tokens")
 @roles(StaffRole.ADMIN)
 def create_token() -> tuple[str, int]:
-    institution = request.form.get("institution", "").strip()[:16]
-    name = request.form.get("name", "").strip()[:100] or None
+    form = ApiTokenForm()
+    if not form.validate():
+        return _tokens_page(first_error(form), 422)
     try:
         with current_runtime().database.transaction() as db:
-            created = api_tokens.create(db, institution, name=name, actor=actor())
+            created = api_tokens.create(
+                db, form.institution.data, name=form.name.data or None, actor=actor()
+            )
     except VerifierError as exc:
-        return render_template(
-            "registrar/tokens.html",
-            tokens=_tokens(),
-            institutions=_institutions(),
-            problem=str(exc),
-            created=None,
-        ), 422
-    return render_template(
-        "registrar/tokens.html",
-        tokens=_tokens(),
-        institutions=_institutions(),
-        problem=None,
-        created=created,
-    ), 201
+        return _tokens_page(str(exc), 422)
+    return _tokens_page(None, 201, created)
 
 
 @bp.post("/api-tokens/<int:token_id>/revoke")
@@ -187,66 +178,59 @@ def revoke_token(token_id: int) -> BaseResponse:
 @roles(*READERS)
 def signing_keys() -> str:
     with current_runtime().database.session() as db:
-        rows = list(db.scalars(select(SigningKey).order_by(SigningKey.created_at.desc())))
-    return render_template("registrar/keys.html", keys=rows)
+        ring = lifecycle.keyring(db)
+    newest_first = sorted(ring, key=lambda key: key.valid_from, reverse=True)
+    return render_template("registrar/keys.html", keys=newest_first)
 
 
 @bp.post("/keys/rotate")
 @roles(StaffRole.ADMIN)
-def rotate_key() -> BaseResponse:
+def rotate_key() -> BaseResponse | tuple[str, int]:
+    """Asks first (what rotating does and does not change), then rotates."""
+    form = RotateKeyForm()
     runtime = current_runtime()
+    if not form.confirmed:
+        with runtime.database.session() as db:
+            current = lifecycle.active_key(db)
+            kid = current.kid if current else None
+        return render_template("registrar/confirm_rotate.html", current_kid=kid), 200
     with runtime.database.transaction() as db:
         kid = lifecycle.rotate(db, runtime.keystore, actor=actor())
     flash(_("New signing key %(kid)s is active; the old one keeps verifying.", kid=kid))
     return redirect(url_for(".signing_keys"))
 
 
-@bp.get("/audit")
-@roles(*READERS)
-def audit() -> str:
-    """The event log, newest first, filtered by kind, actor, subject and dates."""
-    problems: dict[str, str] = {}
-    query = select(Event)
-    kind = request.args.get("kind", "").strip()[:32]
-    if kind:
-        query = query.where(Event.kind == kind)
-    who = request.args.get("actor", "").strip()[:200]
-    if who:
-        query = query.where(Event.actor.contains(who, autoescape=True))
-    subject = request.args.get("subject", "").strip()[:64]
-    if subject:
-        query = query.where(Event.subject.contains(subject, autoescape=True))
-    start, end = date_argument("from", problems), date_argument("to", problems)
-    if start:
-        query = query.where(Event.occurred_at >= dt.datetime.combine(start, dt.time(), dt.UTC))
-    if end:
-        query = query.where(
-            Event.occurred_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), dt.UTC)
-        )
-    number = page_number()
+def _audit_page(result: trail.AuditResult | None) -> str:
+    form = AuditFilterForm(request.args)
+    form.validate()  # a malformed date is shown beside its field and filters nothing
     with current_runtime().database.session() as db:
-        kinds = sorted(db.scalars(select(Event.kind).distinct()))
-        total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = list(
-            db.scalars(
-                query.order_by(Event.seq.desc())
-                .limit(AUDIT_PER_PAGE)
-                .offset((number - 1) * AUDIT_PER_PAGE)
-            )
-        )
+        page = trail.page_of_events(db, form.filters(), page=requested_page(request.args))
+        if result is None:
+            result = trail.last_audit(db)
     return render_template(
         "registrar/audit.html",
-        page=Page(rows, number, total, AUDIT_PER_PAGE),
-        kinds=kinds,
-        form=request.args,
-        problems=problems,
-        details=_details,
+        page=page,
+        kinds=list(EventKind),
+        form=form,
+        audit=result,
     )
 
 
-def _details(event: Event) -> dict[str, Any]:
-    try:
-        value = json.loads(event.payload)
-    except ValueError:
-        return {"payload": event.payload}
-    return value if isinstance(value, dict) else {"payload": value}
+@bp.get("/audit")
+@roles(*READERS)
+def audit() -> str:
+    """The event log, newest first, filtered by kind, actor, subject and dates, under
+    the result of the last audit (``verifier audit``) and when it ran."""
+    return _audit_page(None)
+
+
+@bp.get("/audit/check")
+@roles(*READERS)
+def check_chain() -> str:
+    """Run the whole audit now (it reads every event and document) and show its result.
+
+    A GET: it only reads, and changes nothing, so auditors may run it too.
+    """
+    with current_runtime().database.session() as db:
+        result = trail.audit_now(db, actor=actor())
+    return _audit_page(result)

@@ -14,25 +14,23 @@ import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from flask import abort, current_app, g, request, session
-from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from verifier.audit import events
-from verifier.audit.events import NewEvent
-from verifier.db.models import Document, StaffUser
 from verifier.documents.numbers import normalise_number
 from verifier.documents.registry import find_document
 from verifier.errors import MalformedNumber
+from verifier.staff import accounts
 from verifier.vocabulary import StaffRole
 from verifier.web.context import current_runtime
 
+if TYPE_CHECKING:  # annotations only: the view layer reaches rows through services
+    from verifier.db.models import Document, StaffUser
+
 IDLE_TIMEOUT = 30 * 60
 ABSOLUTE_TIMEOUT = 8 * 60 * 60
-ACCESS_REFUSED = "access_refused"
-LOGOUT = "logout"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,6 +52,11 @@ class Staff:
     @property
     def is_admin(self) -> bool:
         return self.role is StaffRole.ADMIN
+
+    @property
+    def scope(self) -> int | None:
+        """The one institution whose documents this person sees, or None for all."""
+        return self.institution_id if self.is_registrar else None
 
 
 def source_address() -> str:
@@ -113,8 +116,8 @@ def load_staff() -> tuple[Staff | None, bool]:
         end_session()
         return None, True
     with current_runtime().database.session() as db:
-        user = db.get(StaffUser, user_id)
-        if user is None or user.disabled or user.session_generation != generation:
+        user = accounts.session_account(db, user_id, generation)
+        if user is None:
             # Ended on the server (logout, password change, disabled): a copied
             # cookie stops working too.
             end_session()
@@ -138,20 +141,13 @@ def refuse(status: int, what: str) -> None:
     )
     if staff is not None and request.method == "POST":
         with current_runtime().database.transaction() as db:
-            events.append(
+            accounts.record_refusal(
                 db,
-                [
-                    NewEvent(
-                        ACCESS_REFUSED,
-                        staff.email,
-                        {
-                            "method": request.method,
-                            "path": request.path[:200],
-                            "source": source_address(),
-                            "why": what,
-                        },
-                    )
-                ],
+                staff.email,
+                method=request.method,
+                path=request.path,
+                source=source_address(),
+                why=what,
                 actor=actor(),
             )
     abort(status)
@@ -171,13 +167,6 @@ def roles(*allowed: StaffRole) -> Callable[[F], F]:
         return cast(F, wrapped)
 
     return decorate
-
-
-def scoped(query: Select[Any], staff: Staff) -> Select[Any]:
-    """Documents a person may see: a registrar only their institution's; others all."""
-    if staff.is_registrar:
-        return query.where(Document.institution_id == staff.institution_id)
-    return query
 
 
 def visible_document(db: Session, number: str) -> Document:

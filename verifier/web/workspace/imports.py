@@ -7,21 +7,25 @@ the job page (a plain GET that only reads) refreshes itself while it runs.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import Session, undefer
+from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response as BaseResponse
 
-from verifier.db.models import ImportJob
+from verifier.db.pages import Page
 from verifier.errors import RowError, VerifierError
 from verifier.imports import jobs
 from verifier.vocabulary import StaffRole
 from verifier.web.context import current_runtime
 from verifier.web.workspace.auth import Staff, actor, refuse, require_staff, roles
-from verifier.web.workspace.documents import Page, page_number
+from verifier.web.workspace.forms import UploadForm, first_error, requested_page
 from verifier.web.workspace.rowerrors import translate
+
+if TYPE_CHECKING:  # annotations only: the view layer reaches rows through services
+    from verifier.db.models import ImportJob
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
@@ -31,10 +35,7 @@ REFRESH_SECONDS = 2
 
 
 def _visible_job(db: Session, staff: Staff, job_id: int, *, content: bool = False) -> ImportJob:
-    query = select(ImportJob).where(ImportJob.id == job_id)
-    if content:
-        query = query.options(undefer(ImportJob.content))
-    job = db.scalars(query).first()
+    job = jobs.get_job(db, job_id, with_content=content)
     if job is None:
         abort(404)
     if staff.is_registrar and job.institution_id != staff.institution_id:
@@ -45,21 +46,19 @@ def _visible_job(db: Session, staff: Staff, job_id: int, *, content: bool = Fals
 @bp.get("/")
 def index() -> str:
     staff = require_staff()
-    query = select(ImportJob).order_by(ImportJob.id.desc()).limit(100)
-    if staff.is_registrar:
-        query = query.where(ImportJob.institution_id == staff.institution_id)
     with current_runtime().database.session() as db:
-        jobs = list(db.scalars(query))
-    return render_template("registrar/imports.html", jobs=jobs, max_mb=MAX_UPLOAD_BYTES >> 20)
+        listed = jobs.recent(db, institution_id=staff.scope)
+    return render_template("registrar/imports.html", jobs=listed, max_mb=MAX_UPLOAD_BYTES >> 20)
 
 
 @bp.post("/")
 @roles(StaffRole.REGISTRAR)
 def upload() -> BaseResponse | tuple[str, int]:
     staff = require_staff()
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        return _upload_refused(_("Choose a .csv or .jsonl file to upload."))
+    form = UploadForm()
+    if not form.validate():
+        return _upload_refused(first_error(form) or "")
+    upload = form.file.data
     content = upload.read(MAX_UPLOAD_BYTES + 1)
     if len(content) > MAX_UPLOAD_BYTES:
         abort(413)
@@ -80,18 +79,11 @@ def upload() -> BaseResponse | tuple[str, int]:
 
 
 def _upload_refused(message: str) -> tuple[str, int]:
+    staff = require_staff()
     with current_runtime().database.session() as db:
-        staff = require_staff()
-        jobs = list(
-            db.scalars(
-                select(ImportJob)
-                .where(ImportJob.institution_id == staff.institution_id)
-                .order_by(ImportJob.id.desc())
-                .limit(100)
-            )
-        )
+        listed = jobs.recent(db, institution_id=staff.scope)
     return render_template(
-        "registrar/imports.html", jobs=jobs, max_mb=MAX_UPLOAD_BYTES >> 20, upload_error=message
+        "registrar/imports.html", jobs=listed, max_mb=MAX_UPLOAD_BYTES >> 20, upload_error=message
     ), 422
 
 
@@ -99,7 +91,7 @@ def _upload_refused(message: str) -> tuple[str, int]:
 def job(job_id: int) -> str:
     """The preview (every row, with its problems) or the progress, or the outcome."""
     staff = require_staff()
-    number = page_number()
+    number = requested_page(request.args)
     with current_runtime().database.session() as db:
         found = _visible_job(db, staff, job_id, content=True)
         rows = jobs.preview_rows(found, offset=(number - 1) * ROWS_PER_PAGE, limit=ROWS_PER_PAGE)

@@ -1,4 +1,4 @@
-"""Workspace words shared by several pages, marked for the "registrar" catalogue."""
+"""Workspace words shared by several pages, marked for translation."""
 
 from __future__ import annotations
 
@@ -37,4 +37,25 @@ KEY_STATES = {
     "active": lazy_gettext("active"),
     "retired": lazy_gettext("retired (still verifies)"),
     "compromised": lazy_gettext("compromised"),
+}
+FIELD_LABELS = {
+    "type": lazy_gettext("Type"),
+    "number": lazy_gettext("Number"),
+    "surname": lazy_gettext("Surname"),
+    "given_name": lazy_gettext("Given name"),
+    "patronymic": lazy_gettext("Patronymic"),
+    "birth_date": lazy_gettext("Birth date"),
+    "institution": lazy_gettext("Institution"),
+    "program_code": lazy_gettext("Programme code"),
+    "program_name": lazy_gettext("Programme"),
+    "qualification": lazy_gettext("Qualification"),
+    "study_form": lazy_gettext("Form of study"),
+    "start_date": lazy_gettext("Start of studies"),
+    "end_date": lazy_gettext("End of studies"),
+    "issue_date": lazy_gettext("Issue date"),
+    "honors": lazy_gettext("With honours"),
+    "diploma_number": lazy_gettext("Diploma number (transcripts)"),
+    "courses": lazy_gettext("Courses and grades"),
+    "course_name": lazy_gettext("Course name (certificates)"),
+    "hours": lazy_gettext("Hours (certificates)"),
 }

@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
-    Flask,
     Response,
     current_app,
     g,
@@ -22,22 +21,20 @@ from flask import (
     session,
     url_for,
 )
+from flask_limiter import ExemptionScope
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
-from verifier.audit import events
-from verifier.audit.events import NewEvent
-from verifier.db.models import StaffUser
 from verifier.staff import accounts
 from verifier.verification.outcome import Status
 from verifier.web import guesses
 from verifier.web.context import current_runtime
 from verifier.web.i18n import LANGUAGES
+from verifier.web.limits import limiter
 from verifier.web.messages import DOCUMENT_TYPES, REVOCATION_REASONS, STATUS_WORDS
-from verifier.web.workspace import admin, documents, imports
+from verifier.web.workspace import admin, documents, eventview, imports
 from verifier.web.workspace.auth import (
-    LOGOUT,
     actor,
     current_staff,
     end_session,
@@ -46,8 +43,10 @@ from verifier.web.workspace.auth import (
     source_address,
     start_session,
 )
+from verifier.web.workspace.forms import LoginForm
 from verifier.web.workspace.messages import (
     CSRF_REFUSED,
+    FIELD_LABELS,
     JOB_STATES,
     KEY_STATES,
     REFUSALS,
@@ -61,23 +60,19 @@ bp.register_blueprint(admin.bp)
 
 OPEN_ENDPOINTS = {"registrar.login"}
 
-
+# Staff are not held to the public look-up budget, but the log-in form is
+# throttled (``@limiter.limit`` on it). Registrars often share one institutional
+# address, so the public per-address budget would throttle a whole office;
+# guessing passwords is slowed per address by LOGIN_LIMIT and per account by the
+# lockout in ``accounts.log_in``. DESCENDENTS: documents, imports and admin too.
+limiter.exempt(
+    bp,
+    flags=ExemptionScope.APPLICATION
+    | ExemptionScope.DEFAULT
+    | ExemptionScope.META
+    | ExemptionScope.DESCENDENTS,
+)
 LOGIN_LIMIT = "10/minute;100/hour"
-
-
-def limit_workspace(app: Flask) -> None:
-    """Staff are not held to the public look-up budget, but the log-in form is throttled.
-
-    Registrars often share one institutional address, so the public per-address
-    budget would throttle a whole office; guessing passwords is slowed per
-    address here and per account by the lockout in ``accounts.log_in``.
-    """
-    for limiter in app.extensions.get("limiter", ()):
-        if not limiter.enabled:
-            continue
-        limiter.exempt(bp)
-        view = app.view_functions["registrar.login"]
-        app.view_functions["registrar.login"] = limiter.limit(LOGIN_LIMIT, methods=["POST"])(view)
 
 
 @bp.before_request
@@ -122,7 +117,9 @@ def _workspace_globals() -> dict[str, Any]:
         "revocation_reasons": REVOCATION_REASONS,
         "job_states": JOB_STATES,
         "key_states": KEY_STATES,
-        "labels": documents.FIELD_LABELS,
+        "labels": FIELD_LABELS,
+        "event_name": eventview.event_name,
+        "event_details": eventview.details,
     }
 
 
@@ -154,14 +151,15 @@ def _refused(error: HTTPException) -> tuple[str, int] | HTTPException:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
 def login() -> BaseResponse | tuple[str, int] | str:
-    if request.method == "GET":
+    form = LoginForm()
+    if not form.is_submitted():
         if current_staff() is not None:
             return redirect(url_for("registrar.home"))
         return render_template("registrar/login.html", expired=bool(request.args.get("expired")))
-    email = request.form.get("email", "")[:254]
-    password = request.form.get("password", "")[:1024]
-    code = request.form.get("code", "")[:16]
+    # No validators to ask: every refusal is the service's, in one generic message.
+    email, password, code = form.email.data, form.password.data, form.code.data
     with current_runtime().database.transaction() as db:
         # Committed even when refused: the failure counter and the audit trail must stick.
         attempt = accounts.log_in(db, email, password, code, source=source_address())
@@ -198,14 +196,7 @@ def _next_page() -> str:
 def logout() -> BaseResponse:
     person = require_staff()
     with current_runtime().database.transaction() as db:
-        user = db.get(StaffUser, person.id)
-        if user is not None:
-            accounts.end_sessions(user)  # every session of the account, not only this cookie
-        events.append(
-            db,
-            [NewEvent(LOGOUT, person.email, {"email": person.email, "source": source_address()})],
-            actor=actor(),
-        )
+        accounts.log_out(db, person.id, source=source_address(), actor=actor())
     end_session()
     return redirect(url_for("registrar.login"))
 
