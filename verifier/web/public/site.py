@@ -215,7 +215,6 @@ def _answer(outcome: Outcome, *, source: Source, form: dict[str, str]) -> tuple[
         document_types=texts.document_types,
         revocation_reasons=texts.revocation_reasons,
         source=source,
-        from_qr=source == "qr",
         form=form,
         errors={},
     )
@@ -225,7 +224,8 @@ LOOKUP_FIELDS = ("number", "surname", "birth_date")
 
 
 class PdfUploadForm(FlaskForm):  # type: ignore[misc]  # flask_wtf has no type hints
-    """The PDF to check (multipart, CSRF-protected; the body is capped before parsing)."""
+    """The PDF to check: multipart, its body capped before parsing (security.py); the
+    CSRF code is checked for every form post (app.py) and rendered with ``csrf_token()``."""
 
     file = FileField()
 
@@ -254,8 +254,6 @@ def _index(
         status,
         form=form or {},
         errors=errors or {},
-        # Never from the request: after a 413 its body must stay unread.
-        upload=PdfUploadForm(formdata=None),
         upload_errors=upload_errors or {},
     )
 
