@@ -1,8 +1,9 @@
 """Settings read from ``VERIFIER_*`` environment variables.
 
 Defaults are safe for a developer's laptop; ``VERIFIER_ENV=production`` refuses
-to start with the development secret or a missing base URL, so a forgotten
-variable fails loudly instead of signing documents for ``http://127.0.0.1``.
+to start with the development secret, a missing base URL or an anonymous
+operator, so a forgotten variable fails loudly instead of signing documents for
+``http://127.0.0.1`` or answering the public in nobody's name.
 """
 
 from __future__ import annotations
@@ -61,6 +62,54 @@ def default_instance_dir() -> Path:
     return Path(os.environ.get("VERIFIER_INSTANCE_DIR", Path.cwd() / "instance")).resolve()
 
 
+OPERATOR_LANGUAGES = ("uz", "ru", "en")
+
+
+@dataclass(frozen=True)
+class Operator:
+    """Who runs this installation and answers for its answers, shown on every public page.
+
+    Texts that people read in their language are ``{language: text}``; a language
+    left out falls back to Uzbek, then to any given. Nothing configured (the
+    default) is the demonstration operator, which the pages say plainly.
+    """
+
+    name: Mapping[str, str] = field(default_factory=dict)
+    legal_basis: Mapping[str, str] = field(default_factory=dict)
+    address: Mapping[str, str] = field(default_factory=dict)
+    contact: str = ""
+    privacy_url: str = ""
+
+    @property
+    def is_demo(self) -> bool:
+        return not self.name
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Operator:
+        return cls(
+            name=_per_language(env, "VERIFIER_OPERATOR_NAME"),
+            legal_basis=_per_language(env, "VERIFIER_OPERATOR_LEGAL_BASIS"),
+            address=_per_language(env, "VERIFIER_OPERATOR_ADDRESS"),
+            contact=" ".join(env.get("VERIFIER_OPERATOR_CONTACT", "").split()),
+            privacy_url=env.get("VERIFIER_PRIVACY_URL", "").strip(),
+        )
+
+
+def in_language(texts: Mapping[str, str], language: str) -> str:
+    """``texts`` in ``language``, else in Uzbek, else in any language given, else ``""``."""
+    return texts.get(language) or texts.get("uz") or next(iter(texts.values()), "")
+
+
+def _per_language(env: Mapping[str, str], variable: str) -> dict[str, str]:
+    """``VARIABLE_UZ``, ``_RU``, ``_EN``, each falling back to plain ``VARIABLE``."""
+    common = " ".join(env.get(variable, "").split())
+    texts = {
+        language: " ".join(env.get(f"{variable}_{language.upper()}", "").split()) or common
+        for language in OPERATOR_LANGUAGES
+    }
+    return {language: text for language, text in texts.items() if text}
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -73,6 +122,7 @@ class Settings:
     number_failures: str = DEFAULT_NUMBER_FAILURES
     env: str = "development"
     instance_dir: Path = field(default_factory=default_instance_dir)
+    operator: Operator = field(default_factory=Operator)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -93,6 +143,7 @@ class Settings:
             number_failures=env.get("VERIFIER_NUMBER_FAILURES", DEFAULT_NUMBER_FAILURES),
             env=env.get("VERIFIER_ENV", "development").strip().lower(),
             instance_dir=instance_dir,
+            operator=Operator.from_env(env),
         )
         settings.check()
         return settings
@@ -115,6 +166,11 @@ class Settings:
             raise ConfigurationError(
                 f"VERIFIER_BASE_URL must start with http:// or https://: {self.base_url!r}"
             )
+        privacy_url = self.operator.privacy_url
+        if privacy_url and not privacy_url.startswith(("http://", "https://")):
+            raise ConfigurationError(
+                f"VERIFIER_PRIVACY_URL must start with http:// or https://: {privacy_url!r}"
+            )
         if self.is_production:
             if weak_secret(self.secret_key):
                 raise ConfigurationError(
@@ -130,4 +186,14 @@ class Settings:
                 raise ConfigurationError(
                     "VERIFIER_ENV=production needs VERIFIER_KEY_PASSPHRASE to encrypt signing "
                     f"keys: at least {MIN_PASSPHRASE} characters"
+                )
+            if not self.operator.name or not self.operator.contact:
+                raise ConfigurationError(
+                    "VERIFIER_ENV=production needs the operator's name (VERIFIER_OPERATOR_NAME_UZ, "
+                    "_RU, _EN) and contact (VERIFIER_OPERATOR_CONTACT): every public page and "
+                    "printed answer says who answers"
+                )
+            if privacy_url.startswith("http://"):
+                raise ConfigurationError(
+                    "VERIFIER_ENV=production needs VERIFIER_PRIVACY_URL with https://"
                 )

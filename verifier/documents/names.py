@@ -73,16 +73,16 @@ _CYRILLIC_TO_LATIN: dict[str, str] = {
     "ч": "ch",
     "ш": "sh",
     "щ": "shch",
-    # ъ is the tutuq belgisi ʼ, which the fold drops like every other apostrophe.
-    "ъ": "",
+    # ъ is the tutuq belgisi ʼ; the fold drops it, like the ʻ of oʻ and gʻ.
+    "ъ": "ʼ",
     "ы": "i",
     "ь": "",
     "э": "e",
     "ю": "yu",
     "я": "ya",
-    "ў": "o",
+    "ў": "oʻ",
     "қ": "q",
-    "ғ": "g",
+    "ғ": "gʻ",
     "ҳ": "h",
     "ә": "a",
     "ө": "o",
@@ -219,7 +219,7 @@ def fold_name(text: str) -> str:
     text = text.translate(_DROP_APOSTROPHES)
     text = unicodedata.normalize("NFKC", text).translate(_DROP_APOSTROPHES)
     text = _WORD.sub(_unify_script, text)
-    text = _transliterate_cyrillic(text.casefold())
+    text = _transliterate_cyrillic(text.casefold()).translate(_DROP_APOSTROPHES)
     text = unicodedata.normalize("NFKD", text.translate(_LATIN_LOOKALIKES))
     folded: list[str] = []
     for char in text:
@@ -250,6 +250,18 @@ def name_key(text: str) -> str:
         key = key.translate(_TOLERANT_LETTERS)
         if key == previous:
             return key
+
+
+@functools.lru_cache(maxsize=16_384)
+def latin_reading(text: str) -> str:
+    """``text`` with its Cyrillic letters read in the official Uzbek Latin alphabet.
+
+    For readers of Latin script only (``Ғуломов Абдулла`` reads ``Gʻulomov Abdulla``);
+    the stored name stays as given. Russian-style spellings are read letter by
+    letter with the same table (``Гулямов`` reads ``Gulyamov``): which Uzbek name
+    was meant cannot be known. Text with no Cyrillic comes back unchanged.
+    """
+    return _transliterate_cyrillic(unicodedata.normalize("NFC", text))
 
 
 def surname_matches(typed: str, stored: str) -> bool:
@@ -283,14 +295,28 @@ def _unify_script(match: re.Match[str]) -> str:
 
 
 def _transliterate_cyrillic(text: str) -> str:
+    """Cyrillic letters in the official Uzbek Latin alphabet, keeping case; others as given.
+
+    An upper-case letter becomes ``Sh`` inside a capitalised word and ``SH`` inside
+    an upper-case one (``Шерзод`` Sherzod, ``ШЕРЗОД`` SHERZOD).
+    """
     out: list[str] = []
     previous = ""
-    for char in text:
-        if char == "е":
+    for index, char in enumerate(text):
+        lower = char.lower()
+        latin: str | None
+        if lower == "е":
             at_word_start = not previous.isalpha()
-            out.append("ye" if at_word_start or previous in _YE_AFTER else "e")
+            latin = "ye" if at_word_start or previous.lower() in _YE_AFTER else "e"
         else:
-            out.append(_CYRILLIC_TO_LATIN.get(char, char))
+            latin = _CYRILLIC_TO_LATIN.get(lower)
+        if latin is None:
+            latin = char
+        elif char != lower and latin:
+            following = text[index + 1 : index + 2]
+            shouting = following.isupper() or (not following.isalpha() and previous.isupper())
+            latin = latin.upper() if shouting else latin[0].upper() + latin[1:]
+        out.append(latin)
         if not _is_mark(char):
             previous = char
     return "".join(out)

@@ -19,6 +19,7 @@ BODY_LIMITS = {
     "api.verify_batch": 512 * 1024,  # 1000 queries with room for pretty-printing
     "api.verify_token_route": 8 * 1024,
     "api.verify_pdf_route": 10 * 1024 * 1024,
+    "public.verify_pdf_upload": 10 * 1024 * 1024,  # the same PDF from the look-up page's form
     "registrar_api.issue_documents": 8 * 1024 * 1024,  # 1000 transcripts with course lines
     "registrar_api.revoke_document": 8 * 1024,
     # Workspace: a 16 MB import file plus its multipart wrapping; one document's form.

@@ -19,7 +19,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from verifier.documents.names import fold_name, name_key, normalise_name, surname_matches
+from verifier.documents.names import (
+    fold_name,
+    latin_reading,
+    name_key,
+    normalise_name,
+    surname_matches,
+)
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "uzbek_surnames.csv"
 APOSTROPHE_VARIANTS = ("'", "`", "‘", "’", "ʼ", "ʻ", "")
@@ -430,6 +436,62 @@ def test_generated_name_retyped_in_either_script_matches_the_original(
     written = to_uzbek_cyrillic(latin) if in_cyrillic else latin
     typed = data.draw(retyped(written))
     assert surname_matches(typed, latin)
+
+
+@given(uzbek_latin_names(), st.booleans())
+def test_generated_name_in_uzbek_cyrillic_reads_back_as_written_in_latin(
+    latin: str, capitalised: bool
+) -> None:
+    written = latin.capitalize() if capitalised else latin
+    cyrillic = to_uzbek_cyrillic(latin)
+    assert latin_reading(cyrillic.capitalize() if capitalised else cyrillic) == written
+
+
+# --- latin_reading --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("surname", SURNAMES, ids=_ids)
+def test_the_latin_reading_of_a_cyrillic_surname_is_its_official_latin_spelling(
+    surname: Surname,
+) -> None:
+    assert latin_reading(surname.cyrillic) == surname.latin
+
+
+@pytest.mark.parametrize(
+    ("cyrillic", "latin"),
+    [
+        ("Ғуломов Абдулла", "Gʻulomov Abdulla"),
+        ("Ҳолматов Шерзод Алишер ўғли", "Holmatov Sherzod Alisher oʻgʻli"),
+        ("Неъматова Гулноза Фарҳод қизи", "Neʼmatova Gulnoza Farhod qizi"),
+        ("Ерматов Ёқубжон", "Yermatov Yoqubjon"),
+    ],
+)
+def test_a_full_name_in_cyrillic_reads_in_the_official_latin_alphabet(
+    cyrillic: str, latin: str
+) -> None:
+    assert latin_reading(cyrillic) == latin
+
+
+@pytest.mark.parametrize(
+    ("russian", "latin"),
+    [
+        ("Гулямов", "Gulyamov"),
+        ("Юлдашев", "Yuldashev"),
+        ("Холматов", "Xolmatov"),
+        ("Сабиров Бахтиёр Икромович", "Sabirov Baxtiyor Ikromovich"),
+    ],
+)
+def test_a_russian_style_spelling_is_read_with_the_same_letters(russian: str, latin: str) -> None:
+    assert latin_reading(russian) == latin
+
+
+def test_an_upper_case_name_reads_in_upper_case_and_an_initial_stays_one_letter() -> None:
+    assert latin_reading("ШОДМОНОВ Ш. Ў.") == "SHODMONOV Sh. Oʻ."
+
+
+@pytest.mark.parametrize("name", ["Gʻulomov Abdulla", "O'Brien", "Müller-Lüdenscheidt"])
+def test_a_name_without_cyrillic_reads_unchanged(name: str) -> None:
+    assert latin_reading(name) == name
 
 
 # --- normalise_name -------------------------------------------------------------------

@@ -87,11 +87,11 @@ def test_the_answer_shows_what_to_compare_with_the_paper(client: FlaskClient) ->
     for text in (
         "KT 2400101",
         "Gʻulomov Abdulla Rustam oʻgʻli",
-        "April 17, 2003",
+        "17.04.2003",
         "Tashkent Technical College of Information Technologies",
         "60610500",
         "Kompyuter tizimlari texnigi",
-        "July 5, 2024",
+        "05.07.2024",
         "Checked on",
     ):
         assert text in html, text
@@ -115,8 +115,18 @@ def test_a_superseded_answer_links_to_the_replacement(client: FlaskClient) -> No
 
 
 def test_a_not_found_answer_discloses_nothing(client: FlaskClient) -> None:
-    _, html = page(client, "/verify", number="KT2400101", surname="Karimov", lang="en")
-    assert "Abdulla" not in html and "2003" not in html and "Tashkent" not in html
+    _, wrong_holder = page(client, "/verify", number="KT2400102", surname="Karimov", lang="en")
+    _, no_such_number = page(client, "/verify", number="KT2400999", surname="Karimov", lang="en")
+    assert "Dilnoza" not in wrong_holder and "02.09.2003" not in wrong_holder
+    assert "Tashkent Technical College" not in wrong_holder
+    # Apart from the typed number and the moment of the check, the two pages are one page.
+    assert _without_moment(wrong_holder).replace("2400102", "2400999") == _without_moment(
+        no_such_number
+    )
+
+
+def _without_moment(html: str) -> str:
+    return re.sub(r'<time datetime="[^"]*">.*?</time>', "<time/>", html, flags=re.S)
 
 
 def test_the_qr_landing_page_reminds_to_compare_the_printed_text(
