@@ -1,4 +1,4 @@
-"""Import values of a valid diploma, supplement and certificate, and the test base URL."""
+"""Import values of a valid diploma, supplement and certificate, an archive record, the base URL."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from verifier.documents.parse import parse_record
 from verifier.documents.record import Record
+from verifier.vocabulary import DocumentType
 
 BASE_URL = "https://verify.example.uz"
 
@@ -66,3 +67,31 @@ def record(values: dict[str, Any]) -> Record:
     parsed = parse_record(values, 1)
     assert isinstance(parsed, Record), parsed
     return parsed
+
+
+def old_diploma(**changes: Any) -> Record:
+    """A 2012 diploma as an issue book records it: no birth date, no programme code."""
+    record = Record(
+        type=DocumentType.DIPLOMA,
+        number="KT1200457",
+        surname="Ergashev",
+        given_name="Bobur",
+        patronymic=None,
+        birth_date=None,
+        institution="TATT",
+        program_code=None,
+        program_name="Kompyuter tarmoqlari",
+        qualification="Texnik",
+        study_form=None,
+        start_date=None,
+        end_date=None,
+        issue_date=None,
+        honors=False,
+        diploma_number=None,
+        course_name=None,
+        hours=None,
+        issue_year=2012,
+        source="Issue book 2009-2012, p. 47, entry 12",
+        checked_by="Karimova N.",
+    )
+    return record._replace(**changes)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
+from tests.support.values import old_diploma
 from verifier.archive import service as archive
 from verifier.archive.service import Scan, ScanRefused
 from verifier.audit import replay
@@ -23,34 +23,6 @@ from verifier.verification.service import verify_number, verify_token
 from verifier.vocabulary import DocumentType
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-def old_diploma(**changes: Any) -> Record:
-    """A 2012 diploma as an issue book records it: no birth date, no programme code."""
-    record = Record(
-        type=DocumentType.DIPLOMA,
-        number="KT1200457",
-        surname="Ergashev",
-        given_name="Bobur",
-        patronymic=None,
-        birth_date=None,
-        institution="TATT",
-        program_code=None,
-        program_name="Kompyuter tarmoqlari",
-        qualification="Texnik",
-        study_form=None,
-        start_date=None,
-        end_date=None,
-        issue_date=None,
-        honors=False,
-        diploma_number=None,
-        course_name=None,
-        hours=None,
-        issue_year=2012,
-        source="Issue book 2009-2012, p. 47, entry 12",
-        checked_by="Karimova N.",
-    )
-    return record._replace(**changes)
 
 
 @pytest.fixture
