@@ -29,7 +29,7 @@ from verifier.audit import events
 from verifier.audit.events import NewEvent
 from verifier.db import Database
 from verifier.db.models import Document, ImportJob, Institution
-from verifier.errors import ImportRejected, RowError, VerifierError
+from verifier.errors import ImportRejected, InvalidInput, RowError, VerifierError
 from verifier.imports import files
 from verifier.signing import tokens
 from verifier.signing.keys import KeyStore
@@ -62,7 +62,7 @@ def _kind(filename: str) -> str:
     try:
         return files.file_kind(Path(filename))
     except VerifierError:
-        raise VerifierError("choose a .csv or .jsonl file") from None
+        raise InvalidInput("choose_import_file", field="file") from None
 
 
 def _own_institution_errors(path: Path, kind: str, code: str) -> list[RowError]:
@@ -74,7 +74,9 @@ def _own_institution_errors(path: Path, kind: str, code: str) -> list[RowError]:
                 named = str(values.get("institution", "")).strip().upper()
                 if named and named != code:
                     problems.append(
-                        RowError(row, "institution", f"you may issue for {code} only, not {named}")
+                        RowError(
+                            row, "institution", "other_institution", {"own": code, "other": named}
+                        )
                     )
         except ImportRejected:
             return []  # the importer reports problems with the file itself
@@ -129,7 +131,11 @@ def check_upload(
             total_rows=total,
             invalid_rows=len({p.row for p in problems}),
             errors=json.dumps(
-                [[p.row, p.field, p.message] for p in problems[:MAX_STORED_ERRORS]],
+                # The English sentence stays beside the code for whoever reads the raw row.
+                [
+                    [p.row, p.field, p.message, p.code, p.params]
+                    for p in problems[:MAX_STORED_ERRORS]
+                ],
                 ensure_ascii=False,
             ),
             error_count=len(problems),
@@ -161,7 +167,13 @@ def check_upload(
 
 
 def stored_errors(job: ImportJob) -> list[RowError]:
-    return [RowError(row, field, message) for row, field, message in json.loads(job.errors)]
+    """The job's row errors; those stored before row errors had codes read as recorded."""
+    return [
+        RowError(row, field, *rest[1:])
+        if rest[1:]
+        else RowError(row, field, "as_recorded", {"message": rest[0]})
+        for row, field, *rest in json.loads(job.errors)
+    ]
 
 
 def preview_rows(job: ImportJob, *, offset: int, limit: int) -> list[RawRow]:

@@ -78,7 +78,7 @@ def class_documents(session: Session, institution: str) -> Iterator[Document]:
     code = institution.strip().upper()
     found = session.scalars(select(Institution.id).where(Institution.code == code)).first()
     if found is None:
-        raise NotFound(f"no institution {code}")
+        raise NotFound("no_such_institution", code=code)
     query = (
         select(Document)
         .where(Document.institution_id == found)

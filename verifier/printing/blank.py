@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from verifier.errors import ConfigurationError, VerifierError
+from verifier.errors import ConfigurationError, InvalidInput, NotFound
 from verifier.printing.data import PrintData, display_date, display_number
 from verifier.printing.embed import attach_proof
 from verifier.printing.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD
@@ -60,7 +60,9 @@ def _slot(form: str, name: str, raw: Any) -> Slot:
             font=_FONTS[str(raw.get("font", "serif-bold"))],
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise ConfigurationError(f"blank form {form}, field {name}: {exc!r}") from None
+        raise ConfigurationError(
+            "blank_field_malformed", form=form, field=name, detail=repr(exc)
+        ) from None
 
 
 @functools.cache
@@ -68,7 +70,9 @@ def _forms(path: Path = FORMS_FILE) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigurationError(f"cannot read blank form positions {path}: {exc}") from None
+        raise ConfigurationError(
+            "blank_positions_unreadable", path=str(path), detail=str(exc)
+        ) from None
 
 
 def form_names() -> list[str]:
@@ -78,7 +82,7 @@ def form_names() -> list[str]:
 def load_form(name: str, path: Path = FORMS_FILE) -> BlankForm:
     raw = _forms(path).get(name)
     if raw is None:
-        raise VerifierError(f"unknown blank form {name!r}; known: {', '.join(form_names())}")
+        raise NotFound("unknown_blank_form", name=repr(name), known=", ".join(form_names()))
     try:
         qr = raw["qr"]
         slots = {
@@ -94,7 +98,7 @@ def load_form(name: str, path: Path = FORMS_FILE) -> BlankForm:
             qr=(float(qr["x"]) * mm, float(qr["y"]) * mm, float(qr["size"])),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise ConfigurationError(f"blank form {name}: {exc!r}") from None
+        raise ConfigurationError("blank_form_malformed", form=name, detail=repr(exc)) from None
 
 
 def _values(data: PrintData, languages: Languages) -> dict[str, str]:
@@ -117,8 +121,12 @@ def _values(data: PrintData, languages: Languages) -> dict[str, str]:
 def render_on_blank(data: PrintData, form: BlankForm, languages: Languages = UZ_EN) -> bytes:
     """A sheet with only the variable data and the QR, for printing onto ``form``."""
     if data.type is not form.type:
-        raise VerifierError(
-            f"{data.number} is a {data.type.value}; form {form.name} is for a {form.type.value}"
+        raise InvalidInput(
+            "blank_form_other_type",
+            number=data.number,
+            type=data.type.value,
+            form=form.name,
+            form_type=form.type.value,
         )
     values = _values(data, languages)
     buffer = io.BytesIO()

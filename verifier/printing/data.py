@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from verifier.db.models import Document
 from verifier.documents import registry
-from verifier.errors import VerifierError
+from verifier.errors import Conflict
 from verifier.printing.proof import Grade, Proof
 from verifier.signing.tokens import qr_url
 from verifier.vocabulary import DocumentStatus, DocumentType
@@ -22,7 +22,7 @@ from verifier.vocabulary import DocumentStatus, DocumentType
 _NUMBER = re.compile(r"([A-Z]+)(\d+)")
 
 
-class PrintRefused(VerifierError):
+class PrintRefused(Conflict):
     """The registry holds the document, but it must not be printed (revoked, superseded)."""
 
 
@@ -102,12 +102,14 @@ def printable(document: Document) -> None:
     if document.status == DocumentStatus.REVOKED:
         when = document.revoked_at.date().isoformat() if document.revoked_at else "?"
         raise PrintRefused(
-            f"{document.number} was revoked on {when} ({document.revocation_reason}); "
-            "a revoked document is not printed"
+            "print_revoked",
+            number=document.number,
+            date=when,
+            reason=str(document.revocation_reason),
         )
     if document.status == DocumentStatus.SUPERSEDED:
         raise PrintRefused(
-            f"{document.number} is superseded by {document.superseded_by}; print that one instead"
+            "print_superseded", number=document.number, successor=str(document.superseded_by)
         )
 
 

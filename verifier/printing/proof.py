@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from verifier.errors import VerifierError
+from verifier.errors import InvalidInput
 
 PROOF_FILENAME = "verifier-proof.json"
 PROOF_FORMAT = "verifier-proof/1"
@@ -37,7 +37,7 @@ _MAX_TREE_VISITS = 256
 Grade = tuple[str, int, str]
 
 
-class ProofError(VerifierError):
+class ProofError(InvalidInput):
     """The PDF is unreadable or carries no well-formed proof."""
 
 
@@ -55,23 +55,23 @@ class Proof:
     @classmethod
     def from_json(cls, data: bytes) -> Proof:
         if len(data) > MAX_PROOF_BYTES:
-            raise ProofError("the embedded proof is too large")
+            raise ProofError("proof_too_large")
         try:
             body = json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-            raise ProofError("the embedded proof is not valid JSON") from None
+            raise ProofError("proof_not_json") from None
         if not isinstance(body, dict) or body.get("format") != PROOF_FORMAT:
-            raise ProofError(f"the embedded proof is not in the {PROOF_FORMAT} format")
+            raise ProofError("proof_format", format=PROOF_FORMAT)
         token = body.get("token")
         if not isinstance(token, str) or not token:
-            raise ProofError("the embedded proof has no token")
+            raise ProofError("proof_no_token")
         grades = body.get("grades")
         return cls(token, None if grades is None else _grades(grades))
 
 
 def _grades(value: object) -> tuple[Grade, ...]:
     if not isinstance(value, list) or len(value) > MAX_GRADE_LINES:
-        raise ProofError("the embedded grade table is not a list of course lines")
+        raise ProofError("proof_grades_not_list")
     lines = []
     for line in value:
         if (
@@ -81,7 +81,7 @@ def _grades(value: object) -> tuple[Grade, ...]:
             or type(line[1]) is not int
             or not isinstance(line[2], str)
         ):
-            raise ProofError("each embedded course line must be [name, hours, grade]")
+            raise ProofError("proof_grade_line")
         lines.append((line[0], line[1], line[2]))
     return tuple(lines)
 
@@ -89,9 +89,9 @@ def _grades(value: object) -> tuple[Grade, ...]:
 def read_proof(data: bytes) -> Proof:
     """Find and parse the proof embedded in PDF bytes; raise :class:`ProofError`."""
     if len(data) > MAX_PDF_BYTES:
-        raise ProofError(f"the PDF is larger than {MAX_PDF_BYTES // (1024 * 1024)} MB")
+        raise ProofError("pdf_too_large", megabytes=MAX_PDF_BYTES // (1024 * 1024))
     if not data.lstrip()[:5] == b"%PDF-":
-        raise ProofError("the file is not a PDF")
+        raise ProofError("not_a_pdf")
     # pyHanko is imported here so looking up a token never pays for a PDF parser.
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -102,18 +102,18 @@ def read_proof(data: bytes) -> Proof:
         reader = PdfFileReader(io.BytesIO(data), strict=True)
         stream = _find_embedded(reader.root, PROOF_FILENAME)
         if stream is None:
-            raise ProofError("the PDF carries no verification token")
+            raise ProofError("pdf_without_token")
         if len(stream.encoded_data) > MAX_PROOF_BYTES:
-            raise ProofError("the embedded proof is too large")
+            raise ProofError("proof_too_large")
         raw = stream.data
     except ProofError:
         raise
     except (PdfError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
-        raise ProofError(f"the PDF cannot be read: {exc.__class__.__name__}") from None
+        raise ProofError("pdf_unreadable_because", reason=exc.__class__.__name__) from None
     except RecursionError:
-        raise ProofError("the PDF structure is too deeply nested") from None
+        raise ProofError("pdf_too_deep") from None
     if not isinstance(raw, bytes):
-        raise ProofError("the embedded proof is not a file")
+        raise ProofError("proof_not_a_file")
     return Proof.from_json(raw)
 
 
@@ -136,12 +136,12 @@ def _lookup(node: Any, filename: str, *, depth: int, seen: dict[int, Any]) -> An
     """Depth-first search of a name tree, visiting each node at most once, at most
     :data:`_MAX_TREE_VISITS` nodes in all (reference cycles end at the first repeat)."""
     if depth > _MAX_TREE_DEPTH:
-        raise ProofError("the PDF's embedded-file tree is too deep")
+        raise ProofError("pdf_tree_too_deep")
     if id(node) in seen:
-        raise ProofError("the PDF's embedded-file tree has a loop")
+        raise ProofError("pdf_tree_loop")
     seen[id(node)] = node  # kept alive, so its id is not reused during the walk
     if len(seen) > _MAX_TREE_VISITS:
-        raise ProofError("the PDF's embedded-file tree is too large")
+        raise ProofError("pdf_tree_too_large")
     pairs = node.get("/Names")
     if pairs is not None:
         pairs = pairs.get_object()

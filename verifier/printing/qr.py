@@ -7,7 +7,7 @@ import io
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
-from verifier.errors import VerifierError
+from verifier.errors import InvalidInput
 
 MAX_VERSION = 15
 
@@ -17,7 +17,7 @@ def make_qr(url: str) -> qrcode.QRCode:
     code.add_data(url.encode())
     code.make(fit=True)
     if code.version > MAX_VERSION:
-        raise VerifierError(f"QR URL needs version {code.version}; the budget is {MAX_VERSION}")
+        raise InvalidInput("qr_over_budget", version=code.version, budget=MAX_VERSION)
     return code
 
 

@@ -44,5 +44,5 @@ def load_pdf_signer(session: Session, store: KeyStore) -> PdfSigner:
     """The document-signing certificate of the active token key."""
     row = active_key(session)
     if row is None:
-        raise SigningKeyError("no active signing key: run `verifier init`")
+        raise SigningKeyError("no_active_key_for_pdf")
     return store.certificates.load(row.kid)

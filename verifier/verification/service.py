@@ -27,7 +27,7 @@ from verifier.db.fast_reads import (
 from verifier.documents.names import surname_matches
 from verifier.documents.numbers import normalise_number
 from verifier.documents.registry import claims_for_document
-from verifier.errors import TokenError, UnsupportedToken, VerifierError
+from verifier.errors import InvalidInput, TokenError, UnsupportedToken
 from verifier.printing.proof import Proof, ProofError
 from verifier.signing import tokens
 from verifier.signing.keys import KeyRing
@@ -45,12 +45,15 @@ class Status(enum.StrEnum):
     ERROR = "error"
 
 
-class IncompleteQuery(VerifierError):
+class IncompleteQuery(InvalidInput):
     """A look-up by number without the holder's surname or birth date."""
 
     def __init__(self, missing: str) -> None:
         self.missing = missing
-        super().__init__(f"{missing} is required together with the document number")
+        super().__init__("query_incomplete", missing=missing, field=missing)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.missing,))
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from verifier.documents.numbers import display_number
+from verifier.errors import VerifierError
 from verifier.verification.service import (
     DocumentView,
     Outcome,
@@ -24,17 +25,17 @@ from verifier.verification.service import (
 )
 from verifier.web import guesses
 from verifier.web.context import current_keyring, current_runtime
+from verifier.web.errors import message_of, status_of
 from verifier.web.i18n import LANGUAGE_NAMES, LANGUAGES, select_language
 from verifier.web.messages import (
     CHECK_NAMES,
     DOCUMENT_TYPES,
-    ERROR_MESSAGES,
     OFFLINE_TEXTS,
     REVOCATION_REASONS,
     STATUS_EXPLANATIONS,
     STATUS_WORDS,
 )
-from verifier.web.public.lookup import BadQuery, parse_query
+from verifier.web.public.lookup import parse_query
 from verifier.web.security import set_headers
 
 bp = Blueprint("public", __name__)
@@ -188,9 +189,9 @@ def verify() -> tuple[str, int]:
         return _page("public/index.html", form=form, errors={})
     try:
         query = parse_query(form["number"], form["surname"], form["birth_date"])
-    except BadQuery as exc:
-        errors = {exc.field or "number": ERROR_MESSAGES[exc.code]}
-        return _page("public/index.html", exc.status, form=form, errors=errors)
+    except VerifierError as exc:
+        errors = {exc.field or "number": message_of(exc)}
+        return _page("public/index.html", status_of(exc), form=form, errors=errors)
     guard = guesses.budget()
     if guard.spent(query.number):  # see guesses.py: says nothing about the number
         abort(429)

@@ -13,7 +13,6 @@ import json
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -25,6 +24,8 @@ from verifier.signing import keys
 from verifier.staff import accounts, api_tokens
 from verifier.vocabulary import StaffRole
 from verifier.web.context import current_runtime
+from verifier.web.errors import message_of, status_of
+from verifier.web.i18n import gettext as _
 from verifier.web.workspace.auth import actor, roles
 from verifier.web.workspace.documents import Page, date_argument, page_number
 
@@ -68,8 +69,8 @@ def add_institution() -> BaseResponse | tuple[str, int]:
             "registrar/institutions.html",
             institutions=_institutions(),
             form=form,
-            problem=str(exc),
-        ), 422
+            problem=message_of(exc),
+        ), status_of(exc)
     flash(_("Institution %(code)s is added.", code=form["code"].upper()))
     return redirect(url_for(".institutions"))
 
@@ -113,9 +114,9 @@ def add_user() -> tuple[str, int]:
             users=_users(),
             institutions=_institutions(),
             form=form,
-            problem=str(exc),
+            problem=message_of(exc),
             enrolment=None,
-        ), 422
+        ), status_of(exc)
     qr = base64.b64encode(qr_png(enrolment.otpauth_uri, box_size=6)).decode()
     return render_template(
         "registrar/users.html",
@@ -158,9 +159,9 @@ def create_token() -> tuple[str, int]:
             "registrar/tokens.html",
             tokens=_tokens(),
             institutions=_institutions(),
-            problem=str(exc),
+            problem=message_of(exc),
             created=None,
-        ), 422
+        ), status_of(exc)
     return render_template(
         "registrar/tokens.html",
         tokens=_tokens(),

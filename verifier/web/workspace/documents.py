@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
@@ -34,6 +32,9 @@ from verifier.imports import files
 from verifier.signing import keys, tokens
 from verifier.vocabulary import DocumentStatus, DocumentType, RevocationCode, StaffRole
 from verifier.web.context import current_runtime
+from verifier.web.errors import message_of, status_of
+from verifier.web.i18n import gettext as _
+from verifier.web.i18n import select_language
 from verifier.web.workspace.auth import (
     actor,
     refuse,
@@ -43,7 +44,6 @@ from verifier.web.workspace.auth import (
     source_address,
     visible_document,
 )
-from verifier.web.workspace.rowerrors import translate
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 
@@ -51,27 +51,6 @@ PER_PAGE = 50
 DOWNLOADED = "downloaded"
 FORM_FIELDS = [name for name in FIELDS if name != "institution"]
 _NUMBER_PREFIX = re.compile(r"[^0-9A-Za-z]")
-FIELD_LABELS = {
-    "type": lazy_gettext("Type"),
-    "number": lazy_gettext("Number"),
-    "surname": lazy_gettext("Surname"),
-    "given_name": lazy_gettext("Given name"),
-    "patronymic": lazy_gettext("Patronymic"),
-    "birth_date": lazy_gettext("Birth date"),
-    "institution": lazy_gettext("Institution"),
-    "program_code": lazy_gettext("Programme code"),
-    "program_name": lazy_gettext("Programme"),
-    "qualification": lazy_gettext("Qualification"),
-    "study_form": lazy_gettext("Form of study"),
-    "start_date": lazy_gettext("Start of studies"),
-    "end_date": lazy_gettext("End of studies"),
-    "issue_date": lazy_gettext("Issue date"),
-    "honors": lazy_gettext("With honours"),
-    "diploma_number": lazy_gettext("Diploma number (transcripts)"),
-    "courses": lazy_gettext("Courses and grades"),
-    "course_name": lazy_gettext("Course name (certificates)"),
-    "hours": lazy_gettext("Hours (certificates)"),
-}
 
 
 @dataclass(frozen=True)
@@ -234,8 +213,10 @@ def revoke(number: str) -> BaseResponse | tuple[str, int]:
     try:
         with current_runtime().database.transaction() as db:
             registry.revoke(db, canonical, reason=reason, code=code, actor=actor())
-    except Conflict:
-        return render_document(number, 409, revoke_error=_("This document is no longer valid."))
+    except Conflict as exc:
+        return render_document(
+            number, status_of(exc), revoke_error=_("This document is no longer valid.")
+        )
     flash(_("%(number)s is revoked.", number=canonical))
     return redirect(url_for(".view", number=canonical))
 
@@ -272,7 +253,7 @@ def reissue(number: str) -> BaseResponse | tuple[str, int]:
             try:
                 carried = registry.plan_supplements(db, document.number, canonical, {})
             except Conflict as exc:
-                return render_document(number, 409, reissue_error=str(exc))
+                return render_document(number, status_of(exc), reissue_error=message_of(exc))
             return render_template(
                 "registrar/confirm_reissue.html",
                 document=document,
@@ -292,7 +273,7 @@ def reissue(number: str) -> BaseResponse | tuple[str, int]:
                 actor=actor(),
             )
     except VerifierError as exc:
-        return render_document(number, 409, reissue_error=str(exc))
+        return render_document(number, status_of(exc), reissue_error=message_of(exc))
     flash(_("%(old)s is superseded by %(new)s.", old=old, new=canonical))
     return redirect(url_for(".view", number=canonical))
 
@@ -310,9 +291,11 @@ def pdf(number: str) -> Response | tuple[str, int]:
         document = registry.get_document(db, canonical)
         try:
             printable(document)
-        except PrintRefused:
+        except PrintRefused as exc:
             return render_document(
-                number, 409, pdf_error=_("A revoked or superseded document is not printed.")
+                number,
+                status_of(exc),
+                pdf_error=_("A revoked or superseded document is not printed."),
             )
         data = PrintData.from_document(document, runtime.settings.base_url)
         body = render_signed(data, load_pdf_signer(db, runtime.keystore))
@@ -378,8 +361,9 @@ def issue() -> BaseResponse | tuple[str, int]:
     runtime = current_runtime()
     parsed = parse_record(values, 1)
     if isinstance(parsed, list):
+        language = select_language()
         for problem in parsed:
-            problems.setdefault(_field_of(problem), []).append(translate(problem.message))
+            problems.setdefault(_field_of(problem), []).append(problem.in_language(language))
     elif overflow := files.qr_overflow(parsed, runtime.settings.base_url):
         problems.setdefault("qualification", []).append(
             _("Too long for the QR code by %(bytes)d bytes; shorten it.", bytes=overflow)
@@ -390,10 +374,10 @@ def issue() -> BaseResponse | tuple[str, int]:
     try:
         with runtime.database.transaction() as db:
             if parsed.number in registry.existing_documents(db, [parsed.number]):
-                raise Conflict(_("%(number)s is already issued.", number=parsed.number))
+                raise Conflict("already_issued", number=parsed.number, field="number")
             registry.issue(db, [parsed], keys.load_signer(db, runtime.keystore), actor=actor())
     except (Conflict, NotFound) as exc:
-        return _issue_form(form, {"number": [str(exc)]}, 409)
+        return _issue_form(form, {exc.field or "number": [message_of(exc)]}, status_of(exc))
     flash(_("%(number)s is issued.", number=parsed.number))
     return redirect(url_for(".view", number=parsed.number))
 

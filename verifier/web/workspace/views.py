@@ -29,6 +29,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from verifier.audit import events
 from verifier.audit.events import NewEvent
 from verifier.db.models import StaffUser
+from verifier.documents.parse import FIELD_LABELS
 from verifier.staff import accounts
 from verifier.verification.service import Status
 from verifier.web import guesses
@@ -122,7 +123,7 @@ def _workspace_globals() -> dict[str, Any]:
         "revocation_reasons": REVOCATION_REASONS,
         "job_states": JOB_STATES,
         "key_states": KEY_STATES,
-        "labels": documents.FIELD_LABELS,
+        "labels": FIELD_LABELS,
     }
 
 
