@@ -175,7 +175,7 @@ MESSAGES: dict[str, str] = {
     ),
     "font_file_unreadable": N_("font file %(path)s cannot be read: %(detail)s"),
     "font_lacks_characters": N_("font %(name)s lacks %(characters)s"),
-    "blank_field_malformed": N_("blank form %(form)s, field %(field)s: %(detail)s"),
+    "blank_field_malformed": N_("blank form %(form)s, field %(slot)s: %(detail)s"),
     "blank_positions_unreadable": N_("cannot read blank form positions %(path)s: %(detail)s"),
     "unknown_blank_form": N_("unknown blank form %(name)s; known: %(known)s"),
     "blank_form_malformed": N_("blank form %(form)s: %(detail)s"),
@@ -272,6 +272,14 @@ MESSAGES: dict[str, str] = {
 }
 
 
+def _filled(template: str, code: str, params: Mapping[str, Param]) -> str:
+    """The English sentence; a param missing or of the wrong type is the caller's bug."""
+    try:
+        return template % params
+    except (KeyError, TypeError, ValueError) as exc:
+        raise TypeError(f"error {code!r} with params {dict(params)!r}: {exc!r}") from None
+
+
 class VerifierError(Exception):
     """A refusal: ``kind`` (from the class), a stable ``code`` and its ``params``.
 
@@ -292,11 +300,7 @@ class VerifierError(Exception):
         self.code = code
         self.params: dict[str, Param] = params
         self.field = field  # the input that is wrong, when one is
-        try:
-            english = format_message(template, params, SOURCE_LANGUAGE)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise TypeError(f"error {code!r} with params {params!r}: {exc}") from None
-        super().__init__(english)
+        super().__init__(_filled(template, code, params))
 
     @property
     def message(self) -> str:
@@ -514,8 +518,10 @@ class RowError:
     params: Mapping[str, Param] = dataclass_field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
-        if self.code not in ROW_MESSAGES and self.code not in MESSAGES:
+        template = ROW_MESSAGES.get(self.code) or MESSAGES.get(self.code)
+        if template is None:
             raise TypeError(f"no message for row error code {self.code!r}")
+        _filled(template, self.code, self.params)
 
     @classmethod
     def of(cls, row: int, field: str, error: VerifierError) -> RowError:

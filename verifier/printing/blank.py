@@ -61,7 +61,7 @@ def _slot(form: str, name: str, raw: Any) -> Slot:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigurationError(
-            "blank_field_malformed", form=form, field=name, detail=repr(exc)
+            "blank_field_malformed", form=form, slot=name, detail=repr(exc)
         ) from None
 
 
