@@ -167,13 +167,17 @@ def check_upload(
 
 
 def stored_errors(job: ImportJob) -> list[RowError]:
-    """The job's row errors; those stored before row errors had codes read as recorded."""
-    return [
-        RowError(row, field, *rest[1:])
-        if rest[1:]
-        else RowError(row, field, "as_recorded", {"message": rest[0]})
-        for row, field, *rest in json.loads(job.errors)
-    ]
+    """The job's row errors, each as stored: ``[row, field, English, code, params]``."""
+    return [_stored_error(*entry) for entry in json.loads(job.errors)]
+
+
+def _stored_error(row: int, field: str, english: str, *coded: Any) -> RowError:
+    # Stored before row errors had codes, or under a code this version no longer
+    # has: shown as it was recorded, in English, rather than not at all.
+    try:
+        return RowError(row, field, *coded)
+    except TypeError:
+        return RowError(row, field, "as_recorded", {"message": english})
 
 
 def preview_rows(job: ImportJob, *, offset: int, limit: int) -> list[RawRow]:

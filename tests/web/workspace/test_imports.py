@@ -274,3 +274,18 @@ def test_row_problems_stored_before_codes_are_shown_as_recorded(
         job.errors = '[[3, "birth_date", "2003-02-30 is not a real date"]]'
     page = client.get(f"/registrar/imports/{job_id}?lang=ru").get_data(as_text=True)
     assert "<td>Дата рождения</td><td>2003-02-30 is not a real date</td>" in page
+
+
+def test_a_row_problem_stored_under_a_code_no_longer_known_is_shown_as_recorded(
+    signed_in: SignIn, registrar: Account, runtime: Runtime, tmp_path: Path
+) -> None:
+    rows = list(generated_rows(2))
+    rows[1]["birth_date"] = "2003-02-30"
+    client = signed_in(registrar)
+    job_id = job_id_of(upload(client, write_csv(tmp_path / "class.csv", rows)))
+    with runtime.database.transaction() as session:
+        job = session.get(ImportJob, job_id)
+        assert job is not None
+        job.errors = '[[3, "birth_date", "an old sentence", "retired_code", {}]]'
+    page = client.get(f"/registrar/imports/{job_id}?lang=ru").get_data(as_text=True)
+    assert "<td>Дата рождения</td><td>an old sentence</td>" in page
