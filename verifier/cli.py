@@ -22,7 +22,13 @@ from verifier.config import Settings
 from verifier.db import schema
 from verifier.documents import registry
 from verifier.documents.numbers import normalise_number
-from verifier.errors import ImportRejected, VerifierError
+from verifier.errors import (
+    Conflict,
+    ImportRejected,
+    InvalidInput,
+    NotFound,
+    VerifierError,
+)
 from verifier.imports import files
 from verifier.keys import lifecycle
 from verifier.printing.qr import qr_png
@@ -239,7 +245,7 @@ def qr(runtime: Runtime, number: str, png: Path | None) -> None:
         document = registry.get_document(session, number)
         url = registry.qr_url_of(document, runtime.settings.base_url)
     if url is None:
-        raise VerifierError(f"{document.number} is an archive record: it has no QR code")
+        raise Conflict("archive_has_no_qr", number=document.number)
     if png:
         png.write_bytes(qr_png(url))
     click.echo(url)
@@ -282,7 +288,7 @@ def pdf(
     languages = UZ_RU_EN if russian else UZ_EN
     if all_:
         if number or output or not institution or not out_dir:
-            raise VerifierError("use either NUMBER -o FILE or --all --institution CODE --out DIR")
+            raise InvalidInput("pdf_arguments_all")
         progress = _ProgressLine("documents") if sys.stderr.isatty() else None
         with runtime.database.session() as session:
             kid = lifecycle.document_signing_key(session, runtime.keystore).kid
@@ -307,7 +313,7 @@ def pdf(
         )
         return
     if not number or not output:
-        raise VerifierError("give a document NUMBER and -o FILE (or --all, see --help)")
+        raise InvalidInput("pdf_arguments_one")
     with runtime.database.session() as session:
         data = registry.print_data(session, number, runtime.settings.base_url)
         if blank_form:
@@ -335,7 +341,7 @@ def _pdf_bytes(target: str) -> bytes | None:
         with path.open("rb") as handle:
             return handle.read(MAX_PDF_ARGUMENT_BYTES + 1)
     except OSError as exc:
-        raise VerifierError(f"cannot read {target}: {exc.strerror}") from None
+        raise InvalidInput("file_unreadable", path=target, reason=str(exc.strerror)) from None
 
 
 @cli.command()
@@ -431,7 +437,7 @@ def _parse_time(value: str) -> dt.datetime:
     try:
         moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise VerifierError(f"--at: not an ISO 8601 time: {value!r}") from None
+        raise InvalidInput("time_malformed", value=repr(value)) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
@@ -511,7 +517,7 @@ def _staff_user(session: Any, email: str) -> Any:
         select(StaffUser).where(StaffUser.email == accounts.normalise_email(email))
     ).first()
     if found is None:
-        raise VerifierError(f"no staff account {email}")
+        raise NotFound("no_such_account", email=email)
     return found
 
 
@@ -583,7 +589,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
         workers = 1 if shared_storage_needed(settings, 2) else 2
     problem = shared_storage_needed(settings, workers)
     if problem:
-        raise VerifierError(problem)
+        raise problem
     args = [
         sys.executable,
         "-m",

@@ -160,40 +160,21 @@ class Settings:
     def check(self) -> None:
         if self.env.strip().lower() not in ENVIRONMENTS:
             raise ConfigurationError(
-                f"VERIFIER_ENV must be one of {', '.join(sorted(ENVIRONMENTS))}: {self.env!r}"
+                "unknown_environment", choices=", ".join(sorted(ENVIRONMENTS)), value=repr(self.env)
             )
         if not self.base_url.startswith(("http://", "https://")):
-            raise ConfigurationError(
-                f"VERIFIER_BASE_URL must start with http:// or https://: {self.base_url!r}"
-            )
+            raise ConfigurationError("base_url_scheme", value=repr(self.base_url))
         privacy_url = self.operator.privacy_url
         if privacy_url and not privacy_url.startswith(("http://", "https://")):
-            raise ConfigurationError(
-                f"VERIFIER_PRIVACY_URL must start with http:// or https://: {privacy_url!r}"
-            )
+            raise ConfigurationError("privacy_url_scheme", value=repr(privacy_url))
         if self.is_production:
             if weak_secret(self.secret_key):
-                raise ConfigurationError(
-                    "VERIFIER_ENV=production needs VERIFIER_SECRET_KEY: at least 32 random "
-                    "characters, e.g. from secrets.token_urlsafe(32)"
-                )
+                raise ConfigurationError("production_secret_key")
             if self.base_url == DEFAULT_BASE_URL or not self.base_url.startswith("https://"):
-                raise ConfigurationError(
-                    "VERIFIER_ENV=production needs VERIFIER_BASE_URL with https:// "
-                    "(it is printed in every QR code)"
-                )
+                raise ConfigurationError("production_base_url")
             if self.key_passphrase is None or len(self.key_passphrase) < MIN_PASSPHRASE:
-                raise ConfigurationError(
-                    "VERIFIER_ENV=production needs VERIFIER_KEY_PASSPHRASE to encrypt signing "
-                    f"keys: at least {MIN_PASSPHRASE} characters"
-                )
+                raise ConfigurationError("production_passphrase", length=MIN_PASSPHRASE)
             if not self.operator.name or not self.operator.contact:
-                raise ConfigurationError(
-                    "VERIFIER_ENV=production needs the operator's name (VERIFIER_OPERATOR_NAME_UZ, "
-                    "_RU, _EN) and contact (VERIFIER_OPERATOR_CONTACT): every public page and "
-                    "printed answer says who answers"
-                )
+                raise ConfigurationError("production_operator")
             if privacy_url.startswith("http://"):
-                raise ConfigurationError(
-                    "VERIFIER_ENV=production needs VERIFIER_PRIVACY_URL with https://"
-                )
+                raise ConfigurationError("production_privacy_url")

@@ -10,7 +10,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from verifier.web.i18n import DOMAIN, LANGUAGES, TRANSLATIONS_DIR
+from verifier.translations import DIRECTORY as TRANSLATIONS_DIR
+from verifier.translations import DOMAIN, LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,26 +25,31 @@ def test_every_message_is_translated_and_compiled(language: str) -> None:
         compiled = read_mo(handle)
     untranslated = [m.id for m in source if m.id and (not m.string or m.fuzzy)]
     assert untranslated == []
-    assert {m.id: m.string for m in source if m.id} == {m.id: m.string for m in compiled if m.id}, (
-        "the .mo is stale: run pybabel compile -d verifier/translations"
-    )
+    assert {(m.context, m.id): m.string for m in source if m.id} == {
+        (m.context, m.id): m.string for m in compiled if m.id
+    }, "the .mo is stale: run pybabel compile -d verifier/translations"
 
 
 def test_the_catalogues_hold_every_message_in_the_code() -> None:
     with (ROOT / "babel.cfg").open(encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle)  # type: ignore[no-untyped-call]
     in_code = {
-        message if isinstance(message, str) else message[0]
-        for _, _, message, *_ in extract_from_dir(
+        (context, message if isinstance(message, str) else message[0])
+        for _, _, message, _, context in extract_from_dir(
             ROOT,
             method_map,
             options_map,
-            keywords={**DEFAULT_KEYWORDS, "lazy_gettext": None, "N_": None},
+            keywords={
+                **DEFAULT_KEYWORDS,
+                "lazy_gettext": None,
+                "N_": None,
+                "lazy_pgettext": ((1, "c"), 2),
+            },
             directory_filter=lambda path: Path(path).name not in {".venv", ".git", "build"},
         )
     }
     with (TRANSLATIONS_DIR / "ru" / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as handle:
-        in_catalogue = {str(m.id) for m in read_po(handle) if m.id}
+        in_catalogue = {(m.context, str(m.id)) for m in read_po(handle) if m.id}
     assert in_code - in_catalogue == set(), (
         "run scripts/translations update, translate, then scripts/translations compile"
     )

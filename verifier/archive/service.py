@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from verifier.db.models import ArchiveScan, Document
 from verifier.documents import registry, rows
 from verifier.documents.record import Record
-from verifier.errors import NotFound, VerifierError
+from verifier.errors import InvalidInput, NotFound
 
 MAX_SCAN_BYTES = 10 * 1024 * 1024
 # What a scan may be, told by its first bytes, never by its name or declared type.
@@ -32,7 +32,7 @@ _SIGNATURES = (
 )
 
 
-class ScanRefused(VerifierError):
+class ScanRefused(InvalidInput):
     """An uploaded scan that is empty, too large, or not a PDF, JPEG or PNG by its content."""
 
 
@@ -47,14 +47,16 @@ class Scan:
     @classmethod
     def of(cls, filename: str, content: bytes) -> Scan:
         if not content:
-            raise ScanRefused("the scan is empty")
+            raise ScanRefused("scan_empty", field="scan")
         if len(content) > MAX_SCAN_BYTES:
-            raise ScanRefused(f"the scan is larger than {MAX_SCAN_BYTES // (1024 * 1024)} MiB")
+            raise ScanRefused(
+                "scan_too_large", megabytes=MAX_SCAN_BYTES // (1024 * 1024), field="scan"
+            )
         for signature, media_type in _SIGNATURES:
             if content.startswith(signature):
                 name = "".join(c for c in filename if c.isprintable())[-200:] or "scan"
                 return cls(name, content, media_type)
-        raise ScanRefused("the scan must be a PDF, JPEG or PNG file (by its content)")
+        raise ScanRefused("scan_not_allowed", field="scan")
 
 
 def record(session: Session, document: Record, *, actor: str, scan: Scan | None = None) -> str:
@@ -97,5 +99,5 @@ def scan_of(session: Session, number: str) -> ArchiveScan:
         .where(Document.number == number)
     ).first()
     if found is None:
-        raise NotFound(f"{number} has no scan")
+        raise NotFound("no_scan", number=number)
     return found

@@ -99,7 +99,7 @@ class Database:
             with self.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
         except DBAPIError as exc:
-            raise DatabaseUnavailable("the registry database cannot be reached") from exc
+            raise DatabaseUnavailable("database_unavailable") from exc
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -179,30 +179,27 @@ def normalise_name(text: str) -> str:
     # whitespace; any other control character means the text is not a name.
     for char in text:
         if unicodedata.category(char) == "Cc" and char not in _WHITESPACE_CONTROLS:
-            raise InvalidName(f"name contains a control character (U+{ord(char):04X})")
+            raise InvalidName("name_control_character", codepoint=f"{ord(char):04X}")
     name = " ".join(unicodedata.normalize("NFC", text).split())
     if not name:
-        raise InvalidName("name is empty")
+        raise InvalidName("name_empty")
     if len(name) > MAX_NAME_LENGTH:
-        raise InvalidName(f"name is too long ({len(name)} characters, at most {MAX_NAME_LENGTH})")
+        raise InvalidName("name_too_long", length=len(name), limit=MAX_NAME_LENGTH)
     previous = " "
     for char in name:
         category = unicodedata.category(char)
         if char.isdigit() or category[0] == "N":
-            raise InvalidName(f"name contains a digit ({char!r}); names are letters only")
+            raise InvalidName("name_has_digit", char=repr(char))
         if category[0] == "M" and not (previous.isalpha() or _is_mark(previous)):
-            raise InvalidName("name has a combining mark that does not follow a letter")
+            raise InvalidName("name_stray_mark")
         if not (
             char == " " or char in _NAME_HYPHENS or char in _NAME_APOSTROPHES or category[0] in "LM"
         ):
-            raise InvalidName(
-                f"name contains a character that is not allowed in a name: "
-                f"{char!r} (U+{ord(char):04X}); use letters, spaces, hyphens and apostrophes"
-            )
+            raise InvalidName("name_bad_character", char=repr(char), codepoint=f"{ord(char):04X}")
         previous = char
     # ʻ and ʼ are Unicode letters (Lm), but a name made only of them is not a name.
     if not any(c.isalpha() and c not in _NAME_APOSTROPHES for c in name):
-        raise InvalidName("name contains no letters")
+        raise InvalidName("name_no_letters")
     return name
 
 

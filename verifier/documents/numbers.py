@@ -22,17 +22,14 @@ MAX_INPUT_LENGTH = 64
 def normalise_number(text: str) -> str:
     """Return the canonical form of a document number or raise :class:`MalformedNumber`."""
     if len(text) > MAX_INPUT_LENGTH:
-        raise MalformedNumber(f"document number is too long ({len(text)} characters)")
+        raise MalformedNumber("number_too_long", length=len(text))
     compact = _SEPARATORS.sub("", text).translate(_CYRILLIC_LOOKALIKES)
     if not compact:
-        raise MalformedNumber("document number is empty")
+        raise MalformedNumber("number_empty")
     # Checked before upper-casing: "ß".upper() is "SS", and other scripts' digits
     # pass str.isdigit(); the contract allows ASCII only.
     if not compact.isascii() or _CANONICAL.fullmatch(compact := compact.upper()) is None:
-        raise MalformedNumber(
-            f"malformed document number {text.strip()!r}: expected 1-4 letters "
-            "then 1-12 digits, e.g. KT 1234567"
-        )
+        raise MalformedNumber("number_malformed", text=repr(text.strip()))
     return compact
 
 

@@ -18,7 +18,8 @@ from typing import Any, TypeVar
 from verifier.documents.names import normalise_name
 from verifier.documents.numbers import normalise_number
 from verifier.documents.record import Course, Record
-from verifier.errors import MalformedNumber, RowError
+from verifier.errors import InvalidName, MalformedNumber, Param, RowError
+from verifier.translations import N_, Message, format_message, lazy_gettext
 from verifier.vocabulary import DocumentType
 
 FIELDS = (
@@ -26,6 +27,42 @@ FIELDS = (
     "program_code", "program_name", "qualification", "study_form", "start_date", "end_date",
     "issue_date", "honors", "diploma_number", "courses", "course_name", "hours",
 )  # fmt: skip
+# What people call each field (forms, row errors), and the places a row error
+# may name instead of a field.
+FIELD_LABELS: dict[str, Message] = {
+    "type": lazy_gettext("Type"),
+    "number": lazy_gettext("Number"),
+    "surname": lazy_gettext("Surname"),
+    "given_name": lazy_gettext("Given name"),
+    "patronymic": lazy_gettext("Patronymic"),
+    "birth_date": lazy_gettext("Birth date"),
+    "institution": lazy_gettext("Institution"),
+    "program_code": lazy_gettext("Programme code"),
+    "program_name": lazy_gettext("Programme"),
+    "qualification": lazy_gettext("Qualification"),
+    "study_form": lazy_gettext("Form of study"),
+    "start_date": lazy_gettext("Start of studies"),
+    "end_date": lazy_gettext("End of studies"),
+    "issue_date": lazy_gettext("Issue date"),
+    "honors": lazy_gettext("With honours"),
+    "diploma_number": lazy_gettext("Diploma number (transcripts)"),
+    "courses": lazy_gettext("Courses and grades"),
+    "course_name": lazy_gettext("Course name (certificates)"),
+    "hours": lazy_gettext("Hours (certificates)"),
+    "(file)": lazy_gettext("The file"),
+    "(header)": lazy_gettext("Header row"),
+    "(row)": lazy_gettext("The row"),
+    "(record)": lazy_gettext("The whole record"),
+    "(document)": lazy_gettext("The document"),
+}
+# The parts of one line of ``courses`` (courses[2].hours).
+COURSE_FIELD_LABELS: dict[str, Message] = {
+    "name": lazy_gettext("Course"),
+    "hours": lazy_gettext("Hours"),
+    "grade": lazy_gettext("Grade"),
+}
+_COURSE_LINE = N_("%(field)s, line %(line)s")
+_COURSE_PART = N_("%(line)s: %(part)s")
 # Columns every CSV must have; type-specific ones may be absent when no row needs them.
 REQUIRED_COLUMNS = (
     "type",
@@ -73,7 +110,12 @@ _FALSE = {"", "0", "false", "no", "yoʻq", "нет"}
 
 @dataclass(frozen=True)
 class _Problem:
-    message: str
+    code: str
+    params: Mapping[str, Param]
+
+    @classmethod
+    def of(cls, error: InvalidName | MalformedNumber) -> _Problem:
+        return cls(error.code, error.params)
 
 
 # Pure per-value converters, cached: an import repeats the same programme names,
@@ -83,9 +125,9 @@ class _Problem:
 def _clean_text(value: str, limit: int) -> str | _Problem:
     value = " ".join(unicodedata.normalize("NFC", value).split())
     if len(value) > limit:
-        return _Problem(f"is too long ({len(value)} characters, at most {limit})")
+        return _Problem("text_too_long", {"count": len(value), "limit": limit})
     if any(unicodedata.category(c) in {"Cc", "Cf", "Co", "Cs"} for c in value):
-        return _Problem("contains control or invisible characters")
+        return _Problem("invisible_characters", {})
     return value
 
 
@@ -93,25 +135,25 @@ def _clean_text(value: str, limit: int) -> str | _Problem:
 def _clean_name(value: str) -> str | _Problem:
     try:
         return normalise_name(value)
-    except ValueError as exc:
-        return _Problem(str(exc))
+    except InvalidName as exc:
+        return _Problem.of(exc)
 
 
 def _clean_number(value: str) -> str | _Problem:
     try:
         return normalise_number(value)
     except MalformedNumber as exc:
-        return _Problem(str(exc))
+        return _Problem.of(exc)
 
 
 @functools.lru_cache(maxsize=65_536)
 def _clean_date(value: str) -> dt.date | _Problem:
     if _DATE.fullmatch(value) is None:
-        return _Problem(f"must be a date as YYYY-MM-DD, got {value!r}")
+        return _Problem("date_format", {"value": repr(value)})
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        return _Problem(f"{value} is not a real date")
+        return _Problem("date_unreal", {"value": value})
 
 
 class _Row:
@@ -124,8 +166,8 @@ class _Row:
         # The value of a field, None when absent; read some 35 times a row.
         self.raw: Callable[[str], Any] = self.values.get
 
-    def error(self, field: str, message: str) -> None:
-        self.errors.append(RowError(self.row, field, message))
+    def error(self, field: str, code: str, **params: Param) -> None:
+        self.errors.append(RowError(self.row, field, code, params))
 
     def present(self, field: str) -> bool:
         return self.values.get(field) not in (None, "", [])
@@ -141,21 +183,21 @@ class _Row:
             return None
         result = convert(value, *args)
         if isinstance(result, _Problem):
-            self.error(field, result.message)
+            self.errors.append(RowError(self.row, field, result.code, result.params))
             return None
         return result
 
     def text(self, field: str, limit: int = 300) -> str | None:
-        return self._convert(field, _clean_text, "must be text", limit)
+        return self._convert(field, _clean_text, "not_text", limit)
 
     def name(self, field: str) -> str | None:
-        return self._convert(field, _clean_name, "must be text")
+        return self._convert(field, _clean_name, "not_text")
 
     def number(self, field: str) -> str | None:
-        return self._convert(field, _clean_number, "must be text such as KT 1234567")
+        return self._convert(field, _clean_number, "number_not_text")
 
     def date(self, field: str) -> dt.date | None:
-        return self._convert(field, _clean_date, "must be a date as YYYY-MM-DD")
+        return self._convert(field, _clean_date, "date_not_text")
 
     def integer(self, field: str, low: int, high: int) -> int | None:
         value = self.raw(field)
@@ -164,7 +206,7 @@ class _Row:
         if isinstance(value, str) and re.fullmatch(r"\d{1,6}", value):
             value = int(value)
         if type(value) is not int or not low <= value <= high:
-            self.error(field, f"must be a whole number from {low} to {high}")
+            self.error(field, "whole_number", low=low, high=high)
             return None
         return value
 
@@ -174,7 +216,7 @@ class _Row:
             return bool(value)
         if isinstance(value, str) and value.lower() in _TRUE | _FALSE:
             return value.lower() in _TRUE
-        self.error(field, "must be true or false (or empty)")
+        self.error(field, "boolean")
         return False
 
     def courses(self, field: str) -> tuple[Course, ...]:
@@ -185,28 +227,28 @@ class _Row:
             try:
                 value = json.loads(value)
             except json.JSONDecodeError:
-                self.error(
-                    field, 'must be a JSON list like [{"name": ..., "hours": 72, "grade": "5"}]'
-                )
+                self.error(field, "courses_json")
                 return ()
         if not isinstance(value, list) or len(value) > MAX_COURSES:
-            self.error(field, f"must be a list of at most {MAX_COURSES} courses")
+            self.error(field, "courses_list", limit=MAX_COURSES)
             return ()
         courses = []
         for index, item in enumerate(value, start=1):
             where = f"{field}[{index}]"
             if not isinstance(item, dict) or set(item) != {"name", "hours", "grade"}:
-                self.error(where, "must be an object with exactly name, hours and grade")
+                self.error(where, "course_shape")
                 continue
             sub = _Row(self.row, item)
             name = sub.text("name")
             hours = sub.integer("hours", 1, 2000)
             grade = sub.text("grade", limit=16)
             for problem in sub.errors:
-                self.error(f"{where}.{problem.field}", problem.message)
+                self.errors.append(
+                    RowError(self.row, f"{where}.{problem.field}", problem.code, problem.params)
+                )
             if name is None or hours is None or grade is None:
                 if not sub.errors:
-                    self.error(where, "name, hours and grade are all required")
+                    self.error(where, "course_incomplete")
                 continue
             courses.append(Course(name, hours, grade))
         return tuple(courses)
@@ -220,34 +262,34 @@ def parse_record(
     r = _Row(row, values)
     unknown = sorted(set(values) - _FIELD_SET)
     for field in unknown:
-        r.error(field, "unknown field")
+        r.error(field, "unknown_field")
     kind: DocumentType | None = None
     raw_type = r.raw("type")
     if raw_type in (None, ""):
-        r.error("type", "is required (diploma, transcript or certificate)")
+        r.error("type", "type_required")
     elif not isinstance(raw_type, str) or raw_type.lower() not in _TYPES:
-        r.error("type", f"must be diploma, transcript or certificate, got {raw_type!r}")
+        r.error("type", "type_unknown", value=repr(raw_type))
     else:
         kind = _TYPES[raw_type.lower()]
     if kind is not None:
         for field in _REQUIRED_IN_ORDER[kind]:
             if not r.present(field):
-                r.error(field, f"is required for a {kind.value}")
+                r.error(field, f"required_for_{kind.value}")
         for field, owner in ONLY_FOR.items():
             if owner is not kind and r.present(field):
-                r.error(field, f"is only for a {owner.value}")
+                r.error(field, f"only_for_{owner.value}")
 
     institution = r.raw("institution")
     if institution not in (None, "") and (
         not isinstance(institution, str) or _INSTITUTION_CODE.fullmatch(institution.upper()) is None
     ):
-        r.error("institution", "must be an institution code of letters, digits, - or _")
+        r.error("institution", "institution_code")
         institution = None
     program_code = r.raw("program_code")
     if program_code not in (None, "") and (
         not isinstance(program_code, str) or _PROGRAM_CODE.fullmatch(program_code) is None
     ):
-        r.error("program_code", "must be letters, digits, dots or dashes (at most 32)")
+        r.error("program_code", "program_code")
         program_code = None
 
     record_values = {
@@ -284,14 +326,38 @@ def _check_dates(r: _Row, values: dict[str, Any], today: dt.date) -> None:
         values["birth_date"], values["start_date"], values["end_date"], values["issue_date"]
     )  # fmt: skip
     if birth and not EARLIEST_BIRTH_DATE <= birth < today:
-        r.error("birth_date", f"{birth} is not a plausible birth date")
+        r.error("birth_date", "birth_date_implausible", value=str(birth))
     if issued and issued > today:
-        r.error("issue_date", f"{issued} is in the future")
+        r.error("issue_date", "in_future", value=str(issued))
     if start and end and start > end:
-        r.error("end_date", f"{end} is before start_date {start}")
+        r.error("end_date", "before_start_date", value=str(end), other=str(start))
     if end and issued and end > issued:
-        r.error("issue_date", f"{issued} is before end_date {end}")
+        r.error("issue_date", "before_end_date", value=str(issued), other=str(end))
     if birth and start and start <= birth:
-        r.error("start_date", f"{start} is not after birth_date {birth}")
+        r.error("start_date", "not_after_birth_date", value=str(start), other=str(birth))
     if birth and issued and issued <= birth:
-        r.error("issue_date", f"{issued} is not after birth_date {birth}")
+        r.error("issue_date", "not_after_birth_date", value=str(issued), other=str(birth))
+
+
+def field_label(field: str, language: str) -> str:
+    """What people call ``field`` of a row error, in ``language``.
+
+    ``courses[2].hours`` reads "Courses and grades, line 2: Hours"; a name that is
+    no field (an unknown column) is shown as it is.
+    """
+    name, bracket, rest = field.partition("[")
+    label = FIELD_LABELS.get(name)
+    if label is None:
+        return field
+    if not bracket:
+        return label.in_language(language)
+    line, _, part = rest.partition("]")
+    text = format_message(
+        _COURSE_LINE, {"field": label.in_language(language), "line": line}, language
+    )
+    part_label = COURSE_FIELD_LABELS.get(part.removeprefix("."))
+    if part_label is None:
+        return text
+    return format_message(
+        _COURSE_PART, {"line": text, "part": part_label.in_language(language)}, language
+    )

@@ -22,7 +22,7 @@ from verifier.documents import rows
 from verifier.documents.numbers import normalise_number
 from verifier.documents.record import Course, Record
 from verifier.documents.rows import Rows
-from verifier.errors import Conflict, NotFound, VerifierError
+from verifier.errors import Conflict, InvalidInput, NotFound
 from verifier.printing.data import PrintData
 from verifier.signing.keys import Signer
 from verifier.signing.tokens import qr_url
@@ -42,13 +42,13 @@ def add_institution(
 ) -> Institution:
     code = code.strip().upper()
     if not code or not code.replace("-", "").replace("_", "").isalnum() or not code.isascii():
-        raise VerifierError(f"institution code {code!r} must be letters, digits, - or _")
+        raise InvalidInput("institution_code_malformed", code=repr(code), field="code")
     if len(code) > 16:
-        raise VerifierError("institution code is at most 16 characters")
+        raise InvalidInput("institution_code_too_long", field="code")
     if not name_uz.strip():
-        raise VerifierError("--name-uz is required")
+        raise InvalidInput("institution_name_required", field="name_uz")
     if session.scalars(select(Institution).where(Institution.code == code)).first():
-        raise Conflict(f"institution {code} already exists")
+        raise Conflict("institution_exists", code=code, field="code")
     now = dt.datetime.now(dt.UTC)
     institution = Institution(
         code=code,
@@ -131,13 +131,13 @@ class Identified(Protocol):
     def holder_identity(self) -> str: ...
 
 
-def conflict_message(record: Identified, existing: Existing) -> str | None:
+def conflict(record: Identified, existing: Existing) -> Conflict | None:
     """Why ``record`` cannot be issued over ``existing``; None if it is the same document."""
     if existing.record_digest == record.digest:
         return None
     if existing.holder_identity != record.holder_identity:
-        return f"{record.number} is already issued to a different person"
-    return f"{record.number} is already issued with different details (use reissue to correct it)"
+        return Conflict("issued_to_another_person", number=record.number, field="number")
+    return Conflict("issued_with_other_details", number=record.number, field="number")
 
 
 ItemT = TypeVar("ItemT", bound=Identified)
@@ -151,8 +151,8 @@ def _not_yet_issued(session: Session, items: Sequence[ItemT]) -> list[ItemT]:
     for item in items:
         if item.number not in existing:
             fresh.append(item)
-        elif problem := conflict_message(item, existing[item.number]):
-            raise Conflict(problem)
+        elif problem := conflict(item, existing[item.number]):
+            raise problem
     return fresh
 
 
@@ -229,20 +229,19 @@ def _write(session: Session, prepared: Sequence[Rows], *, actor: str) -> list[st
     return [p.number for p in prepared]
 
 
-class PrintRefused(VerifierError):
-    """The registry holds the document, but it must not be printed (revoked, superseded)."""
+class PrintRefused(Conflict):
+    """The registry holds the document, but it must not be printed (revoked, superseded,
+    an archive record)."""
 
 
 def printable(document: Document) -> None:
     """Raise :class:`PrintRefused` unless the document may be printed (revoked, superseded)."""
     if document.status == DocumentStatus.REVOKED:
         when = document.revoked_at.date().isoformat() if document.revoked_at else "?"
-        raise PrintRefused(
-            f"{document.number} was revoked on {when}; a revoked document is not printed"
-        )
+        raise PrintRefused("print_revoked", number=document.number, date=when)
     if document.status == DocumentStatus.SUPERSEDED:
         raise PrintRefused(
-            f"{document.number} is superseded by {document.superseded_by}; print that one instead"
+            "print_superseded", number=document.number, successor=str(document.superseded_by)
         )
 
 
@@ -253,9 +252,7 @@ def qr_url_of(document: Document, base_url: str) -> str | None:
 
 def _print_data(document: Document, base_url: str) -> PrintData:
     if document.token is None:
-        raise PrintRefused(
-            f"{document.number} is an archive record: it has no PDF or QR code of its own"
-        )
+        raise PrintRefused("print_archive", number=document.number)
     institution = document.institution
     return PrintData(
         record=record_of(document),
@@ -281,7 +278,7 @@ def class_print_data(
     code = institution.strip().upper()
     found = session.scalars(select(Institution.id).where(Institution.code == code)).first()
     if found is None:
-        raise NotFound(f"no institution {code}")
+        raise NotFound("no_such_institution", code=code, field="institution")
     query = (
         select(Document)
         .where(Document.institution_id == found)
@@ -301,7 +298,7 @@ def get_document(session: Session, number: str) -> Document:
     canonical = normalise_number(number)
     document = session.scalars(select(Document).where(Document.number == canonical)).first()
     if document is None:
-        raise NotFound(f"no document {canonical}")
+        raise NotFound("no_such_document", number=canonical, field="number")
     return document
 
 
@@ -316,9 +313,9 @@ def find_document(session: Session, canonical_number: str) -> Document | None:
 def _reason(reason: str | None, *, required: bool) -> str | None:
     cleaned = " ".join((reason or "").split())
     if required and not cleaned:
-        raise VerifierError("a reason is required")
+        raise InvalidInput("reason_required", field="reason")
     if len(cleaned) > MAX_REASON_LENGTH:
-        raise VerifierError(f"the reason is too long (at most {MAX_REASON_LENGTH} characters)")
+        raise InvalidInput("reason_too_long", limit=MAX_REASON_LENGTH, field="reason")
     return cleaned or None
 
 
@@ -339,11 +336,13 @@ def revoke(
         public_code = RevocationCode(code or RevocationCode.OTHER)
     except ValueError:
         choices = ", ".join(c.value for c in RevocationCode)
-        raise VerifierError(f"unknown revocation code {code!r} (one of {choices})") from None
+        raise InvalidInput(
+            "unknown_revocation_code", code=repr(code), choices=choices, field="code"
+        ) from None
     cleaned = _reason(reason, required=code is None)
     document = get_document(session, number)
     if document.status != DocumentStatus.VALID:
-        raise Conflict(f"{document.number} is already {document.status}")
+        raise Conflict("no_longer_valid", number=document.number, status=document.status)
     now = dt.datetime.now(dt.UTC)
     document.status = DocumentStatus.REVOKED.value
     document.revoked_at = now
@@ -412,12 +411,12 @@ def reissue(
     cleaned = _reason(reason, required=False)
     old = get_document(session, number)
     if old.status != DocumentStatus.VALID:
-        raise Conflict(f"{old.number} is {old.status}; only a valid document can be reissued")
+        raise Conflict("not_reissuable", number=old.number, status=old.status)
     new_canonical = normalise_number(new_number)
     if new_canonical == old.number:
-        raise Conflict(f"a duplicate needs a new number, not {old.number} again")
+        raise Conflict("duplicate_needs_new_number", number=old.number, field="new_number")
     if find_document(session, new_canonical) is not None:
-        raise Conflict(f"{new_canonical} is already issued")
+        raise Conflict("already_issued", number=new_canonical, field="new_number")
     given = {
         normalise_number(k): normalise_number(v) for k, v in (supplement_numbers or {}).items()
     }
@@ -453,10 +452,7 @@ def reissue(
 def _duplicate(record: Record, number: str, day: dt.date) -> Record:
     """The signed duplicate of ``record`` (issued digitally, whatever the original's origin)."""
     if record.birth_date is None:
-        raise Conflict(
-            f"{record.number} is an archive record without a birth date: "
-            "a digital duplicate needs one (correct the archive record first)"
-        )
+        raise Conflict("duplicate_needs_birth_date", number=record.number)
     # An archive record's provenance describes the original, not its duplicate.
     return record._replace(issue_year=None, source=None, checked_by=None).renumbered(number, day)
 
@@ -476,8 +472,8 @@ def plan_supplements(
             supplement.number, old_number, new_number
         )
         if target is None:
-            raise Conflict(f"give the new number of supplement {supplement.number}")
+            raise Conflict("supplement_needs_number", supplement=supplement.number)
         if target == supplement.number or find_document(session, target) is not None:
-            raise Conflict(f"{target} is already issued (supplement {supplement.number})")
+            raise Conflict("supplement_number_taken", number=target, supplement=supplement.number)
         planned.append((supplement, target))
     return planned

@@ -121,7 +121,11 @@ def archived(rows: Sequence[Rows], institutions: Mapping[str, int]) -> list[Rows
 def _institution_id(document: Rows, institutions: Mapping[str, int]) -> int:
     institution_id = institutions.get(document.institution)
     if institution_id is None:
-        raise NotFound(f"{document.number}: unknown institution {document.institution}")
+        raise NotFound(
+            "unknown_institution_of_document",
+            number=document.number,
+            institution=document.institution,
+        )
     return institution_id
 
 

@@ -28,8 +28,16 @@ from verifier.documents.claims import claims_of
 from verifier.documents.parse import FIELDS, REQUIRED_COLUMNS
 from verifier.documents.record import Record
 from verifier.documents.rows import Rows
-from verifier.errors import ImportRejected, RowError, VerifierError
-from verifier.imports.workers import Extent, Issuing, RawRow, Workers, parse_row, spool_chunk
+from verifier.errors import ImportRejected, InvalidInput, RowError
+from verifier.imports.workers import (
+    SHAPE,
+    Extent,
+    Issuing,
+    RawRow,
+    Workers,
+    parse_row,
+    spool_chunk,
+)
 from verifier.keys.lifecycle import load_signer
 from verifier.signing import tokens
 from verifier.signing.encoding import b64url
@@ -56,25 +64,19 @@ def _lines(handle: BinaryIO) -> Iterator[tuple[int, str]]:
     """Decoded lines with their 1-based line numbers; undecodable bytes are a row error."""
     for line_number, raw in enumerate(handle, start=1):
         if len(raw) > MAX_LINE_BYTES:
-            raise ImportRejected([RowError(line_number, "(file)", "line is longer than 1 MB")])
+            raise ImportRejected([RowError(line_number, "(file)", "line_too_long")])
         if line_number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]  # a UTF-8 byte order mark, as spreadsheet programs write
         try:
             yield line_number, raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ImportRejected(
-                [
-                    RowError(
-                        line_number,
-                        "(file)",
-                        (
-                            f"not UTF-8 text (byte 0x{raw[exc.start]:02X} "
-                            f"at column {exc.start + 1}); "
-                            "save the file as UTF-8"
-                        ),
-                    )
-                ]
-            ) from None
+            problem = RowError(
+                line_number,
+                "(file)",
+                "not_utf8",
+                {"byte": f"{raw[exc.start]:02X}", "column": exc.start + 1},
+            )
+            raise ImportRejected([problem]) from None
 
 
 def _csv_rows(handle: BinaryIO) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -83,14 +85,16 @@ def _csv_rows(handle: BinaryIO) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
         header = [name.strip() for name in next(reader)]
     except StopIteration:
-        raise ImportRejected([RowError(1, "(header)", "the file is empty")]) from None
+        raise ImportRejected([RowError(1, "(header)", "file_empty")]) from None
     problems = []
     if missing := [name for name in REQUIRED_COLUMNS if name not in header]:
-        problems.append(RowError(1, "(header)", f"missing column(s): {', '.join(missing)}"))
+        problems.append(RowError(1, "(header)", "missing_columns", {"names": ", ".join(missing)}))
     if unknown := [name for name in header if name not in FIELDS]:
-        problems.append(RowError(1, "(header)", f"unknown column(s): {', '.join(unknown)}"))
+        problems.append(RowError(1, "(header)", "unknown_columns", {"names": ", ".join(unknown)}))
     if duplicated := sorted({name for name in header if header.count(name) > 1}):
-        problems.append(RowError(1, "(header)", f"repeated column(s): {', '.join(duplicated)}"))
+        problems.append(
+            RowError(1, "(header)", "repeated_columns", {"names": ", ".join(duplicated)})
+        )
     if problems:
         raise ImportRejected(problems)
     # Spreadsheet row numbers: the header is row 1, whatever newlines cells contain.
@@ -98,7 +102,7 @@ def _csv_rows(handle: BinaryIO) -> Iterator[tuple[int, dict[str, Any]]]:
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):
-            yield row_number, {"__shape__": f"has {len(cells)} cells, the header has {len(header)}"}
+            yield row_number, {SHAPE: ("cell_count", {"cells": len(cells), "header": len(header)})}
             continue
         yield row_number, dict(zip(header, cells, strict=True))
 
@@ -110,10 +114,10 @@ def _jsonl_rows(handle: BinaryIO) -> Iterator[tuple[int, dict[str, Any]]]:
         try:
             value = json.loads(text)
         except json.JSONDecodeError as exc:
-            yield line_number, {"__shape__": f"is not valid JSON ({exc.msg})"}
+            yield line_number, {SHAPE: ("invalid_json_line", {"reason": exc.msg})}
             continue
         if not isinstance(value, dict):
-            yield line_number, {"__shape__": "must be a JSON object"}
+            yield line_number, {SHAPE: ("not_an_object", {})}
             continue
         yield line_number, value
 
@@ -133,7 +137,7 @@ def read_rows(handle: BinaryIO, kind: str) -> Iterator[tuple[int, Record | list[
 def file_kind(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".jsonl"}:
-        raise VerifierError(f"{path.name}: expected a .csv or .jsonl file")
+        raise InvalidInput("not_an_import_file", name=path.name)
     return suffix[1:]
 
 
@@ -194,7 +198,7 @@ def _validate(
             if keep is not None and fresh and not errors:
                 keep(fresh)
     if rows == 0 and not errors:
-        errors.append(RowError(1, "(file)", "no rows to import"))
+        errors.append(RowError(1, "(file)", "no_rows"))
     if errors:
         raise ImportRejected(errors, total_rows=rows)
     return rows, already
@@ -230,8 +234,8 @@ class Screening:
         for row_number, record in clean:
             if record.number not in existing:
                 fresh.append(record)
-            elif conflict := registry.conflict_message(record, existing[record.number]):
-                errors.append(RowError(row_number, "number", conflict))
+            elif clash := registry.conflict(record, existing[record.number]):
+                errors.append(RowError.of(row_number, "number", clash))
             else:
                 already += 1
         return fresh, already, errors
@@ -239,21 +243,16 @@ class Screening:
     def _problem(self, row_number: int, record: Record | Rows) -> RowError | None:
         if record.number in self._first_row_of:
             first = self._first_row_of[record.number]
-            return RowError(row_number, "number", f"{record.number} is also on row {first}")
+            return RowError(
+                row_number, "number", "repeated_number", {"number": record.number, "row": first}
+            )
         self._first_row_of[record.number] = row_number
         if record.institution not in self._institutions:
             return RowError(
-                row_number,
-                "institution",
-                f"unknown institution code {record.institution} "
-                "(add it with `verifier institution add`)",
+                row_number, "institution", "unknown_institution_code", {"code": record.institution}
             )
         if overflow := qr_overflow(record, self._base_url):
-            return RowError(
-                row_number,
-                "(record)",
-                f"too long for the QR code by {overflow} bytes; shorten the qualification",
-            )
+            return RowError(row_number, "(record)", "qr_too_long", {"bytes": overflow})
         return None
 
 

@@ -28,7 +28,7 @@ from verifier.audit import events
 from verifier.audit.events import EventKind
 from verifier.db import Database
 from verifier.db.models import Document, ImportJob, Institution
-from verifier.errors import ImportRejected, RowError, VerifierError
+from verifier.errors import ImportRejected, InvalidInput, RowError, VerifierError
 from verifier.imports import files
 from verifier.imports.workers import RawRow
 from verifier.signing import tokens
@@ -49,7 +49,7 @@ def _kind(filename: str) -> str:
     try:
         return files.file_kind(Path(filename))
     except VerifierError:
-        raise VerifierError("choose a .csv or .jsonl file") from None
+        raise InvalidInput("choose_import_file", field="file") from None
 
 
 def _own_institution_errors(path: Path, kind: str, code: str) -> list[RowError]:
@@ -61,7 +61,9 @@ def _own_institution_errors(path: Path, kind: str, code: str) -> list[RowError]:
                 named = str(values.get("institution", "")).strip().upper()
                 if named and named != code:
                     problems.append(
-                        RowError(row, "institution", f"you may issue for {code} only, not {named}")
+                        RowError(
+                            row, "institution", "other_institution", {"own": code, "other": named}
+                        )
                     )
         except ImportRejected:
             return []  # the importer reports problems with the file itself
@@ -116,7 +118,11 @@ def check_upload(
             total_rows=total,
             invalid_rows=len({p.row for p in problems}),
             errors=json.dumps(
-                [[p.row, p.field, p.message] for p in problems[:MAX_STORED_ERRORS]],
+                # The English sentence stays beside the code for whoever reads the raw row.
+                [
+                    [p.row, p.field, p.message, p.code, p.params]
+                    for p in problems[:MAX_STORED_ERRORS]
+                ],
                 ensure_ascii=False,
             ),
             error_count=len(problems),
@@ -163,7 +169,17 @@ def get_job(session: Session, job_id: int, *, with_content: bool = False) -> Imp
 
 
 def stored_errors(job: ImportJob) -> list[RowError]:
-    return [RowError(row, field, message) for row, field, message in json.loads(job.errors)]
+    """The job's row errors, each as stored: ``[row, field, English, code, params]``."""
+    return [_stored_error(*entry) for entry in json.loads(job.errors)]
+
+
+def _stored_error(row: int, field: str, english: str, *coded: Any) -> RowError:
+    # Stored before row errors had codes, or under a code this version no longer
+    # has: shown as it was recorded, in English, rather than not at all.
+    try:
+        return RowError(row, field, *coded)
+    except TypeError:
+        return RowError(row, field, "as_recorded", {"message": english})
 
 
 def preview_rows(job: ImportJob, *, offset: int, limit: int) -> list[RawRow]:

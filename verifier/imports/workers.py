@@ -34,6 +34,10 @@ from verifier.signing.keys import Signer
 
 R = TypeVar("R")
 
+# The key under which a reader hands on a row it could not read as fields:
+# (row error code, params).
+SHAPE = "__shape__"
+
 
 class RawRow(NamedTuple):
     """One row as written in the file: its number as an editor shows it, and its values."""
@@ -77,8 +81,9 @@ class ParsedChunk:
 
 
 def parse_row(row_number: int, values: dict[str, Any], today: dt.date) -> Record | list[RowError]:
-    if "__shape__" in values:
-        return [RowError(row_number, "(row)", str(values["__shape__"]))]
+    if SHAPE in values:
+        code, params = values[SHAPE]
+        return [RowError(row_number, "(row)", code, params)]
     return parse_record(values, row_number, today=today)
 
 

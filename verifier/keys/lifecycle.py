@@ -49,16 +49,14 @@ def document_signing_key(session: Session, store: KeyStore) -> DocumentSigningKe
     """The PDF document-signing key and certificate of the active token key."""
     row = active_key(session)
     if row is None:
-        raise SigningKeyError("no active signing key: run `verifier init`")
+        raise SigningKeyError("no_active_key_for_pdf")
     return store.certificates.load(row.kid)
 
 
 def load_signer(session: Session, store: KeyStore) -> Signer:
     row = active_key(session)
     if row is None:
-        raise SigningKeyError(
-            "no active signing key: run `verifier init` or `verifier keys rotate`"
-        )
+        raise SigningKeyError("no_active_key")
     return store.load(row.kid)
 
 
@@ -67,7 +65,7 @@ def create_key(
 ) -> str:
     """Generate a key, write its private half to disk and record it as the active key."""
     if active_key(session) is not None:
-        raise SigningKeyError("there is already an active signing key; use `verifier keys rotate`")
+        raise SigningKeyError("active_key_exists")
     private_key = Ed25519PrivateKey.generate()
     kid = store.write(private_key)
     now = dt.datetime.now(dt.UTC)
@@ -130,11 +128,11 @@ def compromise(
     """Mark a key compromised from ``at``; returns the new active kid if it was the active one."""
     row = session.scalars(select(SigningKey).where(SigningKey.kid == kid)).first()
     if row is None:
-        raise UnknownKey(f"unknown signing key {kid!r}")
+        raise UnknownKey("unknown_key", kid=repr(kid))
     if row.status == KeyStatus.COMPROMISED:
-        raise SigningKeyError(f"key {kid} is already marked compromised")
+        raise SigningKeyError("key_already_compromised", kid=kid)
     if at.tzinfo is None:
-        raise SigningKeyError("the compromise time needs a time zone, e.g. 2026-01-31T12:00:00Z")
+        raise SigningKeyError("compromise_time_without_zone")
     was_active = row.status == KeyStatus.ACTIVE
     row.status = KeyStatus.COMPROMISED.value
     row.compromised_at = at

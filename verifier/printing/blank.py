@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from verifier.documents.numbers import display_number
-from verifier.errors import ConfigurationError, VerifierError
+from verifier.errors import ConfigurationError, InvalidInput, NotFound
 from verifier.printing.data import PrintData, display_date
 from verifier.printing.embed import attach_proof
 from verifier.printing.fonts import SANS, SANS_BOLD, SERIF, SERIF_BOLD
@@ -61,7 +61,9 @@ def _slot(form: str, name: str, raw: Any) -> Slot:
             font=_FONTS[str(raw.get("font", "serif-bold"))],
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise ConfigurationError(f"blank form {form}, field {name}: {exc!r}") from None
+        raise ConfigurationError(
+            "blank_field_malformed", form=form, slot=name, detail=repr(exc)
+        ) from None
 
 
 @functools.cache
@@ -69,7 +71,9 @@ def _forms(path: Path = FORMS_FILE) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigurationError(f"cannot read blank form positions {path}: {exc}") from None
+        raise ConfigurationError(
+            "blank_positions_unreadable", path=str(path), detail=str(exc)
+        ) from None
 
 
 def form_names() -> list[str]:
@@ -79,7 +83,7 @@ def form_names() -> list[str]:
 def load_form(name: str, path: Path = FORMS_FILE) -> BlankForm:
     raw = _forms(path).get(name)
     if raw is None:
-        raise VerifierError(f"unknown blank form {name!r}; known: {', '.join(form_names())}")
+        raise NotFound("unknown_blank_form", name=repr(name), known=", ".join(form_names()))
     try:
         qr = raw["qr"]
         slots = {
@@ -95,7 +99,7 @@ def load_form(name: str, path: Path = FORMS_FILE) -> BlankForm:
             qr=(float(qr["x"]) * mm, float(qr["y"]) * mm, float(qr["size"])),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise ConfigurationError(f"blank form {name}: {exc!r}") from None
+        raise ConfigurationError("blank_form_malformed", form=name, detail=repr(exc)) from None
 
 
 def _values(data: PrintData, languages: Languages) -> dict[str, str]:
@@ -122,9 +126,12 @@ def _values(data: PrintData, languages: Languages) -> dict[str, str]:
 def render_on_blank(data: PrintData, form: BlankForm, languages: Languages = UZ_EN) -> bytes:
     """A sheet with only the variable data and the QR, for printing onto ``form``."""
     if data.record.type is not form.type:
-        raise VerifierError(
-            f"{data.record.number} is a {data.record.type.value}; "
-            f"form {form.name} is for a {form.type.value}"
+        raise InvalidInput(
+            "blank_form_other_type",
+            number=data.record.number,
+            type=data.record.type.value,
+            form=form.name,
+            form_type=form.type.value,
         )
     values = _values(data, languages)
     buffer = io.BytesIO()

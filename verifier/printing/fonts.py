@@ -36,10 +36,7 @@ def check_fonts(directory: Path = FONT_DIR) -> None:
     for filename in FILES.values():
         path = directory / filename
         if not path.is_file():
-            raise FontMissing(
-                f"font file {path} is missing; reinstall the package (pip install .) "
-                "so that verifier/printing/fonts/ is complete"
-            )
+            raise FontMissing("font_file_missing", path=str(path))
 
 
 @functools.cache
@@ -53,8 +50,12 @@ def register_fonts(directory: Path = FONT_DIR) -> None:
         try:
             font = TTFont(name, str(directory / filename))
         except (TTFError, OSError) as exc:
-            raise FontMissing(f"font file {directory / filename} cannot be read: {exc}") from exc
+            raise FontMissing(
+                "font_file_unreadable", path=str(directory / filename), detail=str(exc)
+            ) from exc
         missing = {ch for ch in _COVERAGE if ch != " " and ord(ch) not in font.face.charToGlyph}
         if missing:
-            raise FontMissing(f"font {filename} lacks {''.join(sorted(missing))}")
+            raise FontMissing(
+                "font_lacks_characters", name=filename, characters="".join(sorted(missing))
+            )
         pdfmetrics.registerFont(font)

@@ -31,7 +31,7 @@ import re
 from collections.abc import Callable
 from operator import itemgetter
 
-from verifier.errors import VerifierError
+from verifier.errors import InvalidInput
 
 # The contract's budget: a verification URL fits QR version 15 at level M.
 MAX_VERSION = 15
@@ -103,7 +103,7 @@ _MASKS: tuple[Callable[[int, int], bool], ...] = (
 
 def _supported(version: int) -> None:
     if not 1 <= version <= MAX_VERSION:
-        raise VerifierError(f"QR version {version} is not supported: 1 to {MAX_VERSION}")
+        raise InvalidInput("qr_version_unsupported", version=version, budget=MAX_VERSION)
 
 
 def _alignment_positions(version: int) -> list[int]:
@@ -300,7 +300,7 @@ def _data_codewords(data: bytes, version: int) -> bytes:
     count_bits = _count_bits(version)
     length = 4 + count_bits + 8 * len(data)
     if length > 8 * capacity:
-        raise VerifierError(f"{len(data)} bytes do not fit a version-{version} QR code")
+        raise InvalidInput("qr_data_too_long", length=len(data), version=version)
     bits = ((0b0100 << count_bits | len(data)) << 8 * len(data)) | int.from_bytes(data, "big")
     terminator = min(4, 8 * capacity - length)
     length += terminator
@@ -416,7 +416,7 @@ def budget_version(data: bytes) -> int:
     """The version ``data`` is printed at; raises beyond the contract's budget (version 15)."""
     version = version_for(len(data))
     if version > MAX_VERSION:
-        raise VerifierError(f"QR URL needs version {version}; the budget is {MAX_VERSION}")
+        raise InvalidInput("qr_over_budget", version=version, budget=MAX_VERSION)
     return version
 
 

@@ -129,9 +129,7 @@ class DocumentCertificates:
         try:
             return x509.load_pem_x509_certificate(path.read_bytes())
         except FileNotFoundError:
-            raise SigningKeyError(
-                f"no document-signing certificate for key {kid} at {path}: run `verifier init`"
-            ) from None
+            raise SigningKeyError("pdf_certificate_missing", kid=kid, path=str(path)) from None
 
     def published(self, kids: Iterable[str]) -> tuple[bytes, ...]:
         """DER of the certificates of these (published) keys: the only signers a PDF may have."""
@@ -154,15 +152,13 @@ class DocumentCertificates:
                 files.key.read_bytes(), password=self._passphrase
             )
         except FileNotFoundError:
-            raise SigningKeyError(f"document-signing key {files.key} is missing") from None
+            raise SigningKeyError("pdf_key_missing", path=str(files.key)) from None
         except (TypeError, ValueError) as exc:
-            raise SigningKeyError(
-                f"cannot read {files.key}: wrong or missing VERIFIER_KEY_PASSPHRASE?"
-            ) from exc
+            raise SigningKeyError("pdf_key_unreadable", path=str(files.key)) from exc
         if not isinstance(private_key, ec.EllipticCurvePrivateKey):
-            raise SigningKeyError(f"{files.key} is not an ECDSA key")
+            raise SigningKeyError("pdf_key_not_ecdsa", path=str(files.key))
         if private_key.public_key().public_numbers() != certificate.public_key().public_numbers():  # type: ignore[union-attr]
-            raise SigningKeyError(f"{files.key} does not match its certificate")
+            raise SigningKeyError("pdf_key_mismatch", path=str(files.key))
         return DocumentSigningKey(kid, private_key, certificate)
 
 

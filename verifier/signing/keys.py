@@ -55,9 +55,9 @@ class PublicKey:
         # Imported once here, not per verification: this sits on the hot path.
         object.__setattr__(self, "jwk", OKPKey.import_key(self.key))
         if kid_for(self.key) != self.kid:
-            raise SigningKeyError(f"key {self.kid}: kid does not match the public key")
+            raise SigningKeyError("key_kid_mismatch", kid=self.kid)
         if (self.status is KeyStatus.COMPROMISED) != (self.compromised_at is not None):
-            raise SigningKeyError(f"key {self.kid}: compromised status needs a compromise time")
+            raise SigningKeyError("key_compromise_without_time", kid=self.kid)
 
     def to_jwk(self) -> dict[str, Any]:
         jwk: dict[str, Any] = {
@@ -82,13 +82,13 @@ def _iso(moment: dt.datetime) -> str:
 
 def _parse_time(value: object, what: str) -> dt.datetime:
     if not isinstance(value, str):
-        raise SigningKeyError(f"JWKS: {what} must be an ISO 8601 string")
+        raise SigningKeyError("jwks_time_not_text", what=what)
     try:
         moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise SigningKeyError(f"JWKS: {what} is not an ISO 8601 time: {value!r}") from exc
+        raise SigningKeyError("jwks_time_malformed", what=what, value=repr(value)) from exc
     if moment.tzinfo is None:
-        raise SigningKeyError(f"JWKS: {what} needs a time zone: {value!r}")
+        raise SigningKeyError("jwks_time_without_zone", what=what, value=repr(value))
     return moment
 
 
@@ -101,7 +101,7 @@ class KeyRing:
             # Which of two keys would a kid name? No verifier should have to guess
             # (docs/token-format.md §5.1), so such a set is refused whole.
             if key.kid in self._keys:
-                raise SigningKeyError(f"JWKS: two keys have the kid {key.kid!r}")
+                raise SigningKeyError("jwks_duplicate_kid", kid=repr(key.kid))
             self._keys[key.kid] = key
 
     def __len__(self) -> int:
@@ -114,7 +114,7 @@ class KeyRing:
         try:
             return self._keys[kid]
         except KeyError:
-            raise UnknownKey(f"unknown signing key {kid!r}") from None
+            raise UnknownKey("unknown_key", kid=repr(kid)) from None
 
     def to_jwks(self) -> dict[str, Any]:
         return {"keys": [key.to_jwk() for key in sorted(self, key=lambda k: k.valid_from)]}
@@ -123,7 +123,7 @@ class KeyRing:
     def from_jwks(cls, document: Mapping[str, Any]) -> KeyRing:
         keys = document.get("keys")
         if not isinstance(keys, list):
-            raise SigningKeyError("JWKS: expected an object with a 'keys' list")
+            raise SigningKeyError("jwks_not_a_key_set")
         ring = []
         for entry in keys:
             if (
@@ -135,9 +135,7 @@ class KeyRing:
             try:
                 public = Ed25519PublicKey.from_public_bytes(b64url_decode(str(entry.get("x", ""))))
             except ValueError as exc:
-                raise SigningKeyError(
-                    f"JWKS: key {entry.get('kid')!r} has a malformed 'x'"
-                ) from exc
+                raise SigningKeyError("jwks_malformed_x", kid=repr(entry.get("kid"))) from exc
             # No status: a plain RFC 7517 key, trusted as active. A status this code
             # does not know (a later addition) is not trusted: the key is left out,
             # so its tokens are "unknown key" (§5.2).
@@ -172,9 +170,9 @@ class KeyRing:
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise SigningKeyError(f"cannot read JWKS file {path}: {exc}") from exc
+            raise SigningKeyError("jwks_unreadable", path=str(path), detail=str(exc)) from exc
         if not isinstance(document, dict):
-            raise SigningKeyError(f"JWKS file {path}: expected a JSON object")
+            raise SigningKeyError("jwks_not_object", path=str(path))
         return cls.from_jwks(document)
 
 
@@ -231,17 +229,13 @@ class KeyStore:
         try:
             pem = path.read_bytes()
         except FileNotFoundError:
-            raise SigningKeyError(
-                f"private key for {kid} not found at {path} (check VERIFIER_KEYS_DIR)"
-            ) from None
+            raise SigningKeyError("private_key_missing", kid=kid, path=str(path)) from None
         try:
             private_key = serialization.load_pem_private_key(pem, password=self._passphrase)
         except (TypeError, ValueError) as exc:
-            raise SigningKeyError(
-                f"cannot read private key {path}: wrong or missing VERIFIER_KEY_PASSPHRASE?"
-            ) from exc
+            raise SigningKeyError("private_key_unreadable", path=str(path)) from exc
         if not isinstance(private_key, Ed25519PrivateKey):
-            raise SigningKeyError(f"{path} is not an Ed25519 private key")
+            raise SigningKeyError("private_key_not_ed25519", path=str(path))
         if kid_for(private_key.public_key()) != kid:
-            raise SigningKeyError(f"{path} holds a different key than {kid}")
+            raise SigningKeyError("private_key_other", path=str(path), kid=kid)
         return Signer(kid, private_key)

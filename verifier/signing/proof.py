@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from verifier.errors import VerifierError
+from verifier.errors import InvalidInput
 
 PROOF_FILENAME = "verifier-proof.json"
 PROOF_FORMAT = "verifier-proof/1"
@@ -29,7 +29,7 @@ MAX_GRADE_LINES = 1000
 Grade = tuple[str, int, str]
 
 
-class ProofError(VerifierError):
+class ProofError(InvalidInput):
     """The PDF is unreadable or carries no well-formed proof."""
 
 
@@ -47,23 +47,23 @@ class Proof:
     @classmethod
     def from_json(cls, data: bytes) -> Proof:
         if len(data) > MAX_PROOF_BYTES:
-            raise ProofError("the embedded proof is too large")
+            raise ProofError("proof_too_large")
         try:
             body = json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-            raise ProofError("the embedded proof is not valid JSON") from None
+            raise ProofError("proof_not_json") from None
         if not isinstance(body, dict) or body.get("format") != PROOF_FORMAT:
-            raise ProofError(f"the embedded proof is not in the {PROOF_FORMAT} format")
+            raise ProofError("proof_format", format=PROOF_FORMAT)
         token = body.get("token")
         if not isinstance(token, str) or not token:
-            raise ProofError("the embedded proof has no token")
+            raise ProofError("proof_no_token")
         grades = body.get("grades")
         return cls(token, None if grades is None else _grades(grades))
 
 
 def _grades(value: object) -> tuple[Grade, ...]:
     if not isinstance(value, list) or len(value) > MAX_GRADE_LINES:
-        raise ProofError("the embedded grade table is not a list of course lines")
+        raise ProofError("proof_grades_not_list")
     lines = []
     for line in value:
         if (
@@ -73,6 +73,6 @@ def _grades(value: object) -> tuple[Grade, ...]:
             or type(line[1]) is not int
             or not isinstance(line[2], str)
         ):
-            raise ProofError("each embedded course line must be [name, hours, grade]")
+            raise ProofError("proof_grade_line")
         lines.append((line[0], line[1], line[2]))
     return tuple(lines)

@@ -151,27 +151,27 @@ class Claims:
     def from_payload(cls, payload: object) -> Claims:
         """Strictly validate a decoded claim array (exact length and types per position)."""
         if not isinstance(payload, list) or not payload:
-            raise MalformedToken("token payload must be a JSON array of claims")
+            raise MalformedToken("token_claims_not_array")
         # bool is a subclass of int; JSON true is not the integer 1 (§3.4).
         if type(payload[0]) is not int:
-            raise MalformedToken("claim v (format version) must be an integer")
+            raise MalformedToken("token_version_not_integer")
         if payload[0] != FORMAT_VERSION:
-            raise UnsupportedToken(f"unsupported token format version {payload[0]}")
+            raise UnsupportedToken("token_version_unsupported", version=payload[0])
         if len(payload) < 2 or not isinstance(payload[1], str):
-            raise MalformedToken("claim t (document type) must be text")
+            raise MalformedToken("token_type_not_text")
         kind = _TYPES_BY_CODE.get(payload[1])
         if kind is None:
             # A later addition to version 1 (§3.2): say so rather than "forged".
-            raise UnsupportedToken(f"unsupported document type {payload[1]!r}")
+            raise UnsupportedToken("token_type_unsupported", type=repr(payload[1]))
         layout = _LAYOUT[kind]
         if len(payload) != len(layout):
             raise MalformedToken(
-                f"a {kind.value} token has {len(layout)} claims, not {len(payload)}"
+                "token_claim_count", type=kind.value, expected=len(layout), count=len(payload)
             )
         named = dict(zip(layout, payload, strict=True))
         hours = named.get("h")
         if "h" in named and (type(hours) is not int or not 0 < hours < 100_000):
-            raise MalformedToken("claim h (hours) must be a positive integer")
+            raise MalformedToken("token_hours")
         return cls(
             type=kind,
             number=_number(named["no"], "no"),
@@ -221,7 +221,7 @@ def _text(value: object, name: str) -> str:
         or value != value.strip(WHITE_SPACE)
         or _FORBIDDEN_IN_TEXT.search(value) is not None
     ):
-        raise MalformedToken(f"claim {name} must be non-empty text")
+        raise MalformedToken("token_claim_text", claim=name)
     return value
 
 
@@ -231,23 +231,23 @@ def _optional_text(value: object, name: str) -> str | None:
 
 def _date(value: object, name: str) -> dt.date:
     if not isinstance(value, str) or _DATE.fullmatch(value) is None:
-        raise MalformedToken(f"claim {name} must be a date YYYY-MM-DD")
+        raise MalformedToken("token_claim_date", claim=name)
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise MalformedToken(f"claim {name} is not a real date: {value}") from None
+        raise MalformedToken("token_claim_unreal_date", claim=name, value=value) from None
 
 
 def _number(value: object, name: str) -> str:
     # Canonical form only: what normalise_number makes of a typed number (§3.4).
     if not isinstance(value, str) or _NUMBER.fullmatch(value) is None:
-        raise MalformedToken(f"claim {name} must be a document number in canonical form")
+        raise MalformedToken("token_claim_number", claim=name)
     return value
 
 
 def _institution(value: object) -> str:
     if not isinstance(value, str) or _INSTITUTION.fullmatch(value) is None:
-        raise MalformedToken("claim in must be an institution code")
+        raise MalformedToken("token_claim_institution")
     return value
 
 
@@ -260,7 +260,7 @@ def _digest(value: object) -> str:
                 return value
         except ValueError:
             pass
-    raise MalformedToken("claim gd must be a base64url SHA-256 digest")
+    raise MalformedToken("token_claim_digest")
 
 
 def grades_digest(courses: Sequence[tuple[str, int, str]]) -> str:
@@ -313,13 +313,13 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for name, value in pairs:
         if name in result:
-            raise MalformedToken(f"duplicate JSON member {name!r}")
+            raise MalformedToken("token_duplicate_member", name=repr(name))
         result[name] = value
     return result
 
 
 def _reject_constant(name: str) -> None:
-    raise MalformedToken(f"JSON constant {name} is not allowed")
+    raise MalformedToken("token_json_constant", name=name)
 
 
 # What json.loads(text, object_pairs_hook=..., parse_constant=...) would build
@@ -331,7 +331,7 @@ def _json(data: bytes, what: str) -> object:
     try:
         value = _DECODER.decode(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise MalformedToken(f"token {what} is not valid JSON") from None
+        raise MalformedToken("token_part_not_json", part=what) from None
     return value
 
 
@@ -339,40 +339,38 @@ def _segment(text: str, what: str, limit: int) -> bytes:
     try:
         data = b64url_decode(text)
     except ValueError:
-        raise MalformedToken(f"token {what} is not canonical base64url") from None
+        raise MalformedToken("token_part_not_base64url", part=what) from None
     if len(data) > limit:
-        raise MalformedToken(f"token {what} is too large")
+        raise MalformedToken("token_part_too_large", part=what)
     return data
 
 
 def verify(token: str, keyring: KeyRing) -> VerifiedToken:
     """Strictly verify a compact JWS token; raise a :class:`TokenError` on any problem."""
     if not isinstance(token, str) or not token:
-        raise MalformedToken("empty token")
+        raise MalformedToken("token_empty")
     if len(token) > MAX_TOKEN_LENGTH:
-        raise MalformedToken(f"token is too long ({len(token)} characters)")
+        raise MalformedToken("token_too_long", length=len(token))
     parts = token.split(".")
     if len(parts) != 3 or not all(parts):
-        raise MalformedToken("token must have three non-empty parts separated by dots")
+        raise MalformedToken("token_parts")
     header = _json(_segment(parts[0], "header", MAX_HEADER_BYTES), "header")
     if not isinstance(header, dict):
-        raise MalformedToken("token header is not a JSON object")
+        raise MalformedToken("token_header_not_object")
     payload_bytes = _segment(parts[1], "payload", MAX_PAYLOAD_BYTES)
     signature = _segment(parts[2], "signature", 64)
     if set(header) != {"alg", "kid"}:
         extra = sorted(set(header) - {"alg", "kid"})
-        raise MalformedToken(
-            f"token header members not allowed: {', '.join(extra)}"
-            if extra
-            else "token header must name alg and kid"
-        )
+        if extra:
+            raise MalformedToken("token_header_extra", names=", ".join(extra))
+        raise MalformedToken("token_header_members")
     algorithm = header["alg"]
     if algorithm not in ACCEPTED_ALGORITHMS:
-        raise MalformedToken(f"algorithm {algorithm!r} is not allowed")
+        raise MalformedToken("token_algorithm", algorithm=repr(algorithm))
     if not isinstance(header["kid"], str):
-        raise MalformedToken("token kid must be a string")
+        raise MalformedToken("token_kid_not_text")
     if len(signature) != 64:
-        raise MalformedToken("an Ed25519 signature is 64 bytes")
+        raise MalformedToken("token_signature_length")
     public = keyring.get(header["kid"])
     signing_input = token[: len(parts[0]) + 1 + len(parts[1])].encode("ascii")
     try:
@@ -380,7 +378,7 @@ def verify(token: str, keyring: KeyRing) -> VerifiedToken:
     except JoseError:
         genuine = False
     if not genuine:
-        raise BadSignature("the signature does not match the document data")
+        raise BadSignature("token_bad_signature")
     claims = Claims.from_payload(_json(payload_bytes, "payload"))
     return VerifiedToken(token=token, claims=claims, key=public, algorithm=algorithm)
 
@@ -394,10 +392,10 @@ def token_from_target(target: str) -> str:
     """Accept a bare token or a full QR URL and return the token."""
     target = target.strip(_TARGET_SPACE)
     if len(target) > MAX_TOKEN_LENGTH + 512:
-        raise MalformedToken("token or URL is too long")
+        raise MalformedToken("token_target_too_long")
     if target.startswith(("http://", "https://")):
         path = urlsplit(target).path
         if QR_PATH not in path:
-            raise MalformedToken("URL is not a verification link (…/v/<token>)")
+            raise MalformedToken("token_not_a_link")
         return path.rsplit(QR_PATH, 1)[1]
     return target

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from verifier.audit import events
 from verifier.audit.events import EventKind
 from verifier.db.models import Institution, StaffUser
-from verifier.errors import Conflict, NotFound, VerifierError
+from verifier.errors import Conflict, InvalidInput, NotFound, VerifierError
 from verifier.vocabulary import StaffRole
 
 MIN_PASSWORD_LENGTH = 12
@@ -46,15 +46,15 @@ class Enrolment:
 def normalise_email(email: str) -> str:
     email = email.strip().lower()
     if _EMAIL.fullmatch(email) is None:
-        raise VerifierError(f"not an e-mail address: {email!r}")
+        raise InvalidInput("not_an_email", email=repr(email), field="email")
     return email
 
 
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise VerifierError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise InvalidInput("password_too_short", length=MIN_PASSWORD_LENGTH, field="password")
     if password.strip() != password or len(set(password)) < 5:
-        raise VerifierError("the password is too simple")
+        raise InvalidInput("password_too_simple", field="password")
 
 
 def add_user(
@@ -70,23 +70,23 @@ def add_user(
     try:
         staff_role = StaffRole(role)
     except ValueError:
-        raise VerifierError(f"role must be admin, registrar or auditor, not {role!r}") from None
+        raise InvalidInput("unknown_role", role=repr(role), field="role") from None
     institution_row = None
     if staff_role is StaffRole.REGISTRAR:
         if not institution:
-            raise VerifierError("a registrar needs --institution CODE")
+            raise InvalidInput("registrar_needs_institution", field="institution")
         institution_row = session.scalars(
             select(Institution).where(Institution.code == institution.strip().upper())
         ).first()
         if institution_row is None:
-            raise NotFound(f"unknown institution {institution.strip().upper()}")
+            raise NotFound(
+                "unknown_institution", code=institution.strip().upper(), field="institution"
+            )
     elif institution:
-        raise VerifierError(
-            f"an {staff_role.value} works for the whole Institute; omit --institution"
-        )
+        raise InvalidInput("role_without_institution", role=staff_role.value, field="institution")
     check_password(password)
     if session.scalars(select(StaffUser).where(StaffUser.email == email)).first():
-        raise Conflict(f"{email} already has an account")
+        raise Conflict("account_exists", email=email, field="email")
     secret = pyotp.random_base32()
     now = dt.datetime.now(dt.UTC)
     session.add(

@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session
 from verifier.audit import events
 from verifier.audit.events import EventKind
 from verifier.db.models import ApiToken, Institution
-from verifier.errors import NotFound, VerifierError
+from verifier.errors import NotFound, Unauthorized
 
 TOKEN_PREFIX = "vrf_"  # noqa: S105 - a public marker, not a secret
 MAX_TOKEN_LENGTH = 100
 
 
-class InvalidApiToken(VerifierError):
+class InvalidApiToken(Unauthorized):
     """Missing, unknown or revoked API token (deliberately one message for all)."""
 
 
@@ -46,7 +46,7 @@ def create(session: Session, institution: str, *, name: str | None, actor: str) 
     code = institution.strip().upper()
     row = session.scalars(select(Institution).where(Institution.code == code)).first()
     if row is None:
-        raise NotFound(f"unknown institution {code}")
+        raise NotFound("unknown_institution", code=code, field="institution")
     label = " ".join((name or f"{code} API").split())[:100]
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = dt.datetime.now(dt.UTC)
@@ -85,19 +85,19 @@ def authenticate(session: Session, authorization: str | None) -> ApiToken:
         or not secret.startswith(TOKEN_PREFIX)
         or len(secret) > MAX_TOKEN_LENGTH
     ):
-        raise InvalidApiToken("a valid API token is required (Authorization: Bearer vrf_…)")
+        raise InvalidApiToken("api_token_invalid")
     digest = _digest(secret)
     token = session.scalars(select(ApiToken).where(ApiToken.token_hash == digest)).first()
     # The lookup is by hash, so comparing again costs nothing and keeps the check explicit.
     if token is None or not hmac.compare_digest(token.token_hash, digest) or token.revoked_at:
-        raise InvalidApiToken("a valid API token is required (Authorization: Bearer vrf_…)")
+        raise InvalidApiToken("api_token_invalid")
     return token
 
 
 def revoke(session: Session, token_id: int, *, actor: str) -> ApiToken:
     token = session.get(ApiToken, token_id)
     if token is None:
-        raise NotFound(f"no API token {token_id}")
+        raise NotFound("no_such_api_token", id=token_id)
     if token.revoked_at is None:
         token.revoked_at = dt.datetime.now(dt.UTC)
         events.record(

@@ -12,9 +12,10 @@ import datetime as dt
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from verifier.documents.record import Record
-from verifier.errors import VerifierError
+from verifier.errors import InvalidInput
 from verifier.signing.tokens import Claims
 
 
@@ -27,12 +28,15 @@ class Status(enum.StrEnum):
     ERROR = "error"
 
 
-class IncompleteQuery(VerifierError):
+class IncompleteQuery(InvalidInput):
     """A look-up by number without the holder's surname or birth date."""
 
     def __init__(self, missing: str) -> None:
         self.missing = missing
-        super().__init__(f"{missing} is required together with the document number")
+        super().__init__("query_incomplete", missing=missing, field=missing)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.missing,))
 
 
 @dataclass(frozen=True)

@@ -13,19 +13,17 @@ from __future__ import annotations
 from typing import Any
 
 from verifier.config import Settings
+from verifier.errors import ConfigurationError
 
 logger_class = "verifier.web.accesslog.RedactingLogger"
 
 
-def shared_storage_needed(settings: Settings, workers: int) -> str | None:
+def shared_storage_needed(settings: Settings, workers: int) -> ConfigurationError | None:
     """Why ``workers`` workers may not start with these settings, or None."""
     limits_on = settings.ratelimit.strip().lower() not in {"off", ""}
     storage_url = settings.ratelimit_storage_url
     if workers > 1 and limits_on and storage_url.startswith("memory://"):
-        return (
-            f"{workers} workers with VERIFIER_RATELIMIT_STORAGE_URL={storage_url} would each "
-            "count rate limits alone; set it to redis://… (shared) or run one worker"
-        )
+        return ConfigurationError("shared_rate_limit_storage", workers=workers, url=storage_url)
     return None
 
 

@@ -1,7 +1,8 @@
 """Languages: Uzbek (Latin), Russian and English, by ``?lang=`` or ``Accept-Language``.
 
-Compiled catalogues ship inside the package (``verifier/translations``), so a
-fresh install serves every language without a build step.
+The catalogues and the way to read them are :mod:`verifier.translations`, shared
+with the command line and printing; this module adds only what a request needs:
+which language it speaks, and the template callables and filters that speak it.
 """
 
 from __future__ import annotations
@@ -9,24 +10,28 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from babel import Locale, support
+from babel import Locale
 from babel.dates import format_date, format_datetime
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import Babel
 from jinja2 import pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-# Order matters: the first is the default when the client states no preference.
-LANGUAGES = ("uz", "ru", "en")
-DEFAULT_LANGUAGE = LANGUAGES[0]
+from verifier import translations
+from verifier.translations import Message
+
+# The service's languages, first the default (verifier.translations says so).
+LANGUAGES = translations.LANGUAGES
+DEFAULT_LANGUAGE = translations.DEFAULT_LANGUAGE
 LANGUAGE_NAMES = {"uz": "Oʻzbekcha", "ru": "Русский", "en": "English"}
-TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
-DOMAIN = "messages"
+TRANSLATIONS_DIR = translations.DIRECTORY
+# The web's name for the core's lazy message (a Message shown in a request speaks
+# the request's language).
+LazyMessage = Message
 
 
 def select_language() -> str:
@@ -45,11 +50,16 @@ def select_language() -> str:
     return language
 
 
+def _request_language() -> str | None:
+    return select_language() if has_request_context() else None
+
+
 def init_app(app: Flask) -> None:
+    translations.set_language_source(_request_language)
     Babel(
         app,
         default_locale=DEFAULT_LANGUAGE,
-        default_domain=DOMAIN,
+        default_domain=translations.DOMAIN,
         default_translation_directories=str(TRANSLATIONS_DIR),
         locale_selector=select_language,
         default_timezone="UTC",
@@ -81,23 +91,15 @@ def _translations() -> Any:
     return cached
 
 
-@cache
-def catalogue_for(language: str) -> support.Translations:
-    """The catalogue of ``language``, the one Flask-Babel loads, with no request needed.
-
-    Flask-Babel finds its cached catalogue through the request's parsed locale;
-    this needs only the language code (templates compiled for a language use it).
-    """
-    catalogue = support.Translations.load(str(TRANSLATIONS_DIR), [language], DOMAIN)
-    if not isinstance(catalogue, support.Translations):  # no catalogue for the language
-        return support.Translations()
-    return catalogue
+def catalogue_for(language: str) -> Any:
+    """The catalogue of ``language``, with no request needed."""
+    return translations.catalogue(language)
 
 
-def gettext(message: str) -> str:
-    """``message`` in the request's language."""
+def gettext(message: str, **variables: Any) -> str:
+    """``message`` in the request's language, %-formatted with ``variables`` if any."""
     text: str = _translations().ugettext(message)
-    return text
+    return text % variables if variables else text
 
 
 @cache
@@ -117,34 +119,6 @@ def _template_callables(language: str) -> dict[str, Callable[..., Markup]]:
         return Markup(catalogue.ungettext(singular, plural, num)) % variables  # noqa: S704  # nosec B704
 
     return {"_": template_gettext, "gettext": template_gettext, "ngettext": template_ngettext}
-
-
-class LazyMessage:
-    """A message translated when shown, in the language of the request showing it."""
-
-    __slots__ = ("message",)
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-
-    def __str__(self) -> str:
-        return gettext(self.message)
-
-    def in_language(self, language: str) -> str:
-        """The message in ``language``, with no request needed."""
-        text: str = catalogue_for(language).ugettext(self.message)
-        return text
-
-    def __html__(self) -> Markup:
-        return escape(str(self))
-
-    def __repr__(self) -> str:
-        return f"LazyMessage({self.message!r})"
-
-
-def lazy_gettext(message: str) -> LazyMessage:
-    """Mark ``message`` for the catalogue; it is translated each time it is shown."""
-    return LazyMessage(message)
 
 
 @cache

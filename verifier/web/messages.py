@@ -6,10 +6,11 @@ JSON ``message`` always say the same thing in the same words.
 
 from __future__ import annotations
 
+from verifier.errors import MESSAGES
+from verifier.translations import Message, lazy_gettext
 from verifier.verification.outcome import Status
-from verifier.web.i18n import LazyMessage, lazy_gettext
 
-STATUS_WORDS: dict[Status, LazyMessage] = {
+STATUS_WORDS: dict[Status, Message] = {
     Status.VALID: lazy_gettext("Valid"),
     Status.REVOKED: lazy_gettext("Revoked"),
     Status.SUPERSEDED: lazy_gettext("Superseded"),
@@ -18,7 +19,7 @@ STATUS_WORDS: dict[Status, LazyMessage] = {
     Status.ERROR: lazy_gettext("Cannot check now"),
 }
 
-STATUS_EXPLANATIONS: dict[Status, LazyMessage] = {
+STATUS_EXPLANATIONS: dict[Status, Message] = {
     Status.VALID: lazy_gettext(
         "The registry holds this document and it is in force. Compare every field below "
         "with the paper: they must be identical."
@@ -44,7 +45,7 @@ STATUS_EXPLANATIONS: dict[Status, LazyMessage] = {
     ),
 }
 
-CHECK_NAMES: dict[str, LazyMessage] = {
+CHECK_NAMES: dict[str, Message] = {
     "registry": lazy_gettext("Registry record"),
     "status": lazy_gettext("Registry status"),
     "holder": lazy_gettext("Holder"),
@@ -56,49 +57,33 @@ CHECK_NAMES: dict[str, LazyMessage] = {
 
 # The public revocation codes (verifier.vocabulary.RevocationCode): the registrar's
 # typed note is never published.
-REVOCATION_REASONS: dict[str, LazyMessage] = {
+REVOCATION_REASONS: dict[str, Message] = {
     "issued_in_error": lazy_gettext("Issued in error"),
     "annulled_by_decision": lazy_gettext("Annulled by a decision of the competent authority"),
     "replaced_by_duplicate": lazy_gettext("Replaced by a duplicate"),
     "other": lazy_gettext("Other reasons (ask the issuing institution)"),
 }
 
-DOCUMENT_TYPES: dict[str, LazyMessage] = {
+DOCUMENT_TYPES: dict[str, Message] = {
     "diploma": lazy_gettext("Diploma"),
     "transcript": lazy_gettext("Diploma supplement (transcript)"),
     "certificate": lazy_gettext("Professional development certificate"),
 }
 
-# Error codes of the JSON API and the sentence each one shows to a person.
-ERROR_MESSAGES: dict[str, LazyMessage] = {
-    "bad_request": lazy_gettext("The request could not be understood."),
-    "invalid_json": lazy_gettext("The request body is not valid JSON in UTF-8."),
-    "invalid_request": lazy_gettext("The request body does not have the documented shape."),
-    "malformed_number": lazy_gettext(
-        "The document number is malformed: expected 1-4 letters then 1-12 digits, e.g. KT 1234567."
-    ),
-    "malformed_birth_date": lazy_gettext("The birth date must be a real date as YYYY-MM-DD."),
-    "missing_number": lazy_gettext("The document number is required."),
-    "missing_surname": lazy_gettext(
-        "The holder's surname (or birth date) is required together with the document number."
-    ),
-    "missing_token": lazy_gettext("The verification code (token or QR link) is required."),
-    "missing_file": lazy_gettext("Upload the PDF file in the multipart field 'file'."),
-    "too_many_queries": lazy_gettext("A batch may hold at most 1000 queries."),
-    "no_such_route": lazy_gettext("There is nothing at this address."),
-    "method_not_allowed": lazy_gettext("This method is not allowed at this address."),
-    "too_large": lazy_gettext("The request body is too large."),
-    "uri_too_long": lazy_gettext("The address is too long."),
-    "unsupported_media_type": lazy_gettext("Send the request body as the documented media type."),
-    "rate_limited": lazy_gettext("Too many requests from your address. Please wait and retry."),
-    "unavailable": lazy_gettext("The service cannot answer right now. Please try again later."),
-    "internal_error": lazy_gettext("Something went wrong on our side. Please try again later."),
-}
+# The public JSON API's error codes (the contract's, documented in its OpenAPI
+# description) and the sentence each shows; the sentences are verifier.errors'.
+PUBLIC_ERROR_CODES = (
+    "bad_request", "invalid_json", "invalid_request", "malformed_number",
+    "malformed_birth_date", "missing_number", "missing_surname", "missing_token",
+    "missing_file", "too_many_queries", "no_such_route", "method_not_allowed", "too_large",
+    "uri_too_long", "unsupported_media_type", "rate_limited", "unavailable", "internal_error",
+)  # fmt: skip
+ERROR_MESSAGES: dict[str, Message] = {code: Message(MESSAGES[code]) for code in PUBLIC_ERROR_CODES}
 
 # The saved offline page (GET /offline) carries every language at once: it is
 # read from disk, offline, where no server can pick one. Claim keys are the
 # token's claim names (docs/token-format.md §3.3).
-OFFLINE_TEXTS: dict[str, LazyMessage] = {
+OFFLINE_TEXTS: dict[str, Message] = {
     "title": lazy_gettext("Offline verification"),
     "intro": lazy_gettext(
         "Paste a verification code (token) or the QR code's link. This page checks the "

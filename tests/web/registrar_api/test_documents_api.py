@@ -33,9 +33,9 @@ def other_token(runtime: Runtime, institution: str) -> str:
 
 
 def post(client: FlaskClient, token: str, body: Any, **headers: str) -> TestResponse:
-    return client.post(
-        "/api/v1/documents", json=body, headers={"Authorization": f"Bearer {token}", **headers}
-    )
+    """A request of a client that reads English (messages follow Accept-Language)."""
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en", **headers}
+    return client.post("/api/v1/documents", json=body, headers=headers)
 
 
 def js(response: TestResponse) -> Any:
@@ -81,7 +81,12 @@ def test_one_invalid_document_issues_nothing_and_names_row_and_field(
     assert response.status_code == 422
     assert js(response)["error"]["code"] == "invalid_documents"
     assert js(response)["error"]["rows"] == [
-        {"row": 2, "field": "birth_date", "message": "2003-02-30 is not a real date"}
+        {
+            "row": 2,
+            "field": "birth_date",
+            "code": "date_unreal",
+            "message": "2003-02-30 is not a real date",
+        }
     ]
     assert documents(runtime) == 0
 
@@ -235,6 +240,16 @@ def test_error_messages_follow_the_clients_language(client: FlaskClient, institu
     assert js(response)["error"]["message"] == "Требуется действительный API-токен."
 
 
+def test_row_messages_follow_the_clients_language(client: FlaskClient, token: str) -> None:
+    body = [api_values(birth_date="2003-02-30", program_code="a b")]
+    rows = js(post(client, token, body, **{"Accept-Language": "ru"}))["error"]["rows"]
+    assert [(r["field"], r["code"]) for r in rows] == [
+        ("program_code", "program_code"),
+        ("birth_date", "date_unreal"),
+    ]
+    assert rows[1]["message"] == "2003-02-30 — несуществующая дата"
+
+
 def test_a_clash_is_reported_on_its_own_row_after_an_invalid_one(
     client: FlaskClient, token: str
 ) -> None:
@@ -243,3 +258,54 @@ def test_a_clash_is_reported_on_its_own_row_after_an_invalid_one(
     rows = js(post(client, token, body))["error"]["rows"]
     assert [(r["row"], r["field"]) for r in rows] == [(1, "birth_date"), (2, "number")]
     assert "different person" in rows[1]["message"]
+
+
+def test_revoking_twice_is_a_conflict_saying_why(client: FlaskClient, token: str) -> None:
+    post(client, token, api_values())
+    auth = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
+    client.post("/api/v1/documents/KT2400001/revoke", json={"reason": "x"}, headers=auth)
+    again = client.post("/api/v1/documents/KT2400001/revoke", json={"reason": "x"}, headers=auth)
+    assert again.status_code == 409
+    assert js(again)["error"] == {"code": "conflict", "message": "KT2400001 is already revoked"}
+
+
+def test_a_reason_too_long_is_invalid_reason_naming_the_field(
+    client: FlaskClient, token: str
+) -> None:
+    post(client, token, api_values())
+    auth = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
+    response = client.post(
+        "/api/v1/documents/KT2400001/revoke", json={"reason": "x" * 501}, headers=auth
+    )
+    assert response.status_code == 422
+    assert js(response)["error"] == {
+        "code": "invalid_reason",
+        "message": "the reason is too long (at most 500 characters)",
+        "field": "reason",
+    }
+
+
+def test_an_unknown_revocation_code_is_invalid_reason_naming_the_code(
+    client: FlaskClient, token: str
+) -> None:
+    post(client, token, api_values())
+    auth = {"Authorization": f"Bearer {token}"}
+    response = client.post(
+        "/api/v1/documents/KT2400001/revoke", json={"reason": "x", "code": "forged"}, headers=auth
+    )
+    assert js(response)["error"]["code"] == "invalid_reason"
+    assert js(response)["error"]["field"] == "code"
+
+
+def test_a_malformed_number_is_400_malformed_number(client: FlaskClient, token: str) -> None:
+    response = client.get("/api/v1/documents/KT-12x", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 400
+    assert js(response)["error"]["code"] == "malformed_number"
+    assert js(response)["error"]["field"] == "number"
+
+
+def test_a_401_names_the_bearer_scheme(client: FlaskClient, institution: str) -> None:
+    response = client.get("/api/v1/documents/KT2400001")
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="verifier"'
+    assert js(response)["error"]["code"] == "unauthorized"

@@ -69,6 +69,20 @@ def test_a_bad_account_request_is_refused_with_the_reason(
     assert response.status_code == 422 and "a registrar needs" in text(response)
 
 
+def test_a_refusal_is_shown_in_the_workspace_language_with_the_status_of_its_kind(
+    signed_in: SignIn, admin: Account, institution: str
+) -> None:
+    client = signed_in(admin)
+    client.get("/registrar/institutions?lang=ru")  # remembered for the visit
+    again = {"code": institution, "name_uz": "Yana", "name_ru": "", "name_en": ""}
+    clash = form_post(client, "/registrar/institutions", again)
+    assert clash.status_code == 409
+    assert f"учебное заведение {institution} уже существует" in text(clash)
+    account = {"email": "new@tatt.uz", "role": "registrar", "institution": "", "password": PASSWORD}
+    refused = form_post(client, "/registrar/users", account)
+    assert refused.status_code == 422 and "регистратору нужен --institution CODE" in text(refused)
+
+
 def test_an_api_token_is_shown_once_and_revoking_it_shuts_the_api(
     signed_in: SignIn, admin: Account, institution: str, client: FlaskClient
 ) -> None:

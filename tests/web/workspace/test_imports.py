@@ -83,7 +83,7 @@ def test_a_10000_row_file_with_one_bad_row_issues_nothing_and_shows_that_row(
     assert (job.status, job.total_rows, job.invalid_rows) == ("rejected", 10_000, 1)
     page = client.get(f"/registrar/imports/{job_id}").get_data(as_text=True)
     assert "1 of 10000 rows have problems. Nothing was issued." in page
-    assert "<td>7342</td><td>birth_date</td>" in page
+    assert "<td>7342</td><td>Birth date</td><td>2003-02-30 is not a real date</td>" in page
     assert "Issue 10000" not in page
     # The row itself, on its page of the full listing.
     listing = client.get(f"/registrar/imports/{job_id}?page=74").get_data(as_text=True)
@@ -245,3 +245,47 @@ def test_row_problems_are_shown_in_the_workspace_language(
     assert "2003-02-30 — mavjud boʻlmagan sana" in uzbek
     russian = client.get(f"/registrar/imports/{job_id}?lang=ru").get_data(as_text=True)
     assert "2003-02-30 — несуществующая дата" in russian
+
+
+def test_row_problems_name_fields_by_their_label_in_the_workspace_language(
+    signed_in: SignIn, registrar: Account, tmp_path: Path
+) -> None:
+    rows = list(generated_rows(2))
+    rows[1]["program_code"] = "no spaces allowed"
+    client = signed_in(registrar)
+    job_id = job_id_of(upload(client, write_csv(tmp_path / "class.csv", rows)))
+    russian = client.get(f"/registrar/imports/{job_id}?lang=ru").get_data(as_text=True)
+    assert "<td>3</td><td>Код программы</td>" in russian
+    assert "program_code" not in russian.split('id="problems-heading"')[1].split("</table>")[0]
+    english = client.get(f"/registrar/imports/{job_id}?lang=en").get_data(as_text=True)
+    assert "Programme code: must be letters, digits, dots or dashes (at most 32)" in english
+
+
+def test_row_problems_stored_before_codes_are_shown_as_recorded(
+    signed_in: SignIn, registrar: Account, runtime: Runtime, tmp_path: Path
+) -> None:
+    rows = list(generated_rows(2))
+    rows[1]["birth_date"] = "2003-02-30"
+    client = signed_in(registrar)
+    job_id = job_id_of(upload(client, write_csv(tmp_path / "class.csv", rows)))
+    with runtime.database.transaction() as session:
+        job = session.get(ImportJob, job_id)
+        assert job is not None
+        job.errors = '[[3, "birth_date", "2003-02-30 is not a real date"]]'
+    page = client.get(f"/registrar/imports/{job_id}?lang=ru").get_data(as_text=True)
+    assert "<td>Дата рождения</td><td>2003-02-30 is not a real date</td>" in page
+
+
+def test_a_row_problem_stored_under_a_code_no_longer_known_is_shown_as_recorded(
+    signed_in: SignIn, registrar: Account, runtime: Runtime, tmp_path: Path
+) -> None:
+    rows = list(generated_rows(2))
+    rows[1]["birth_date"] = "2003-02-30"
+    client = signed_in(registrar)
+    job_id = job_id_of(upload(client, write_csv(tmp_path / "class.csv", rows)))
+    with runtime.database.transaction() as session:
+        job = session.get(ImportJob, job_id)
+        assert job is not None
+        job.errors = '[[3, "birth_date", "an old sentence", "retired_code", {}]]'
+    page = client.get(f"/registrar/imports/{job_id}?lang=ru").get_data(as_text=True)
+    assert "<td>Дата рождения</td><td>an old sentence</td>" in page

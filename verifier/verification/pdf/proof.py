@@ -23,9 +23,9 @@ _MAX_TREE_VISITS = 256
 def read_proof(data: bytes) -> Proof:
     """Find and parse the proof embedded in PDF bytes; raise :class:`ProofError`."""
     if len(data) > MAX_PDF_BYTES:
-        raise ProofError(f"the PDF is larger than {MAX_PDF_BYTES // (1024 * 1024)} MB")
+        raise ProofError("pdf_too_large", megabytes=MAX_PDF_BYTES // (1024 * 1024))
     if not data.lstrip()[:5] == b"%PDF-":
-        raise ProofError("the file is not a PDF")
+        raise ProofError("not_a_pdf")
     # pyHanko is imported here so looking up a token never pays for a PDF parser.
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -36,18 +36,18 @@ def read_proof(data: bytes) -> Proof:
         reader = PdfFileReader(io.BytesIO(data), strict=True)
         stream = _find_embedded(reader.root, PROOF_FILENAME)
         if stream is None:
-            raise ProofError("the PDF carries no verification token")
+            raise ProofError("pdf_without_token")
         if len(stream.encoded_data) > MAX_PROOF_BYTES:
-            raise ProofError("the embedded proof is too large")
+            raise ProofError("proof_too_large")
         raw = stream.data
     except ProofError:
         raise
     except (PdfError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
-        raise ProofError(f"the PDF cannot be read: {exc.__class__.__name__}") from None
+        raise ProofError("pdf_unreadable_because", reason=exc.__class__.__name__) from None
     except RecursionError:
-        raise ProofError("the PDF structure is too deeply nested") from None
+        raise ProofError("pdf_too_deep") from None
     if not isinstance(raw, bytes):
-        raise ProofError("the embedded proof is not a file")
+        raise ProofError("proof_not_a_file")
     return Proof.from_json(raw)
 
 
@@ -70,12 +70,12 @@ def _lookup(node: Any, filename: str, *, depth: int, seen: dict[int, Any]) -> An
     """Depth-first search of a name tree, visiting each node at most once, at most
     :data:`_MAX_TREE_VISITS` nodes in all (reference cycles end at the first repeat)."""
     if depth > _MAX_TREE_DEPTH:
-        raise ProofError("the PDF's embedded-file tree is too deep")
+        raise ProofError("pdf_tree_too_deep")
     if id(node) in seen:
-        raise ProofError("the PDF's embedded-file tree has a loop")
+        raise ProofError("pdf_tree_loop")
     seen[id(node)] = node  # kept alive, so its id is not reused during the walk
     if len(seen) > _MAX_TREE_VISITS:
-        raise ProofError("the PDF's embedded-file tree is too large")
+        raise ProofError("pdf_tree_too_large")
     pairs = node.get("/Names")
     if pairs is not None:
         pairs = pairs.get_object()

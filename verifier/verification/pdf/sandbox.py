@@ -79,15 +79,15 @@ def _inspect(data: bytes, certificates: Sequence[bytes] | None) -> dict[str, Any
         try:
             proof = read_proof(data)
         except ProofError as exc:
-            return {"error": str(exc)}
+            return {"error": [exc.code, exc.params]}
         signed, detail = signature_state(data, certificates)
         return {"proof": proof.to_json().decode("utf-8"), "signed": signed, "detail": detail}
     except MemoryError:
-        return {"error": "the PDF needs more memory than any document we issue"}
+        return {"error": ["pdf_too_much_memory", {}]}
     except RecursionError:
-        return {"error": "the PDF structure is too deeply nested"}
+        return {"error": ["pdf_too_deep", {}]}
     except Exception as exc:  # hostile or broken: the parent answers invalid
-        return {"error": f"the PDF cannot be read: {exc.__class__.__name__}"}
+        return {"error": ["pdf_unreadable_because", {"reason": exc.__class__.__name__}]}
 
 
 def _child(write_fd: int, data: bytes, certificates: Sequence[bytes] | None) -> None:
@@ -131,13 +131,13 @@ def inspect_pdf(data: bytes, certificates: Sequence[bytes] | None) -> Findings:
         while True:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([read_fd], [], [], left)[0]:
-                raise ProofError("the PDF takes too long to read")
+                raise ProofError("pdf_too_slow")
             chunk = os.read(read_fd, 65536)
             if not chunk:
                 break
             received += len(chunk)
             if received > _MAX_ANSWER:
-                raise ProofError("the PDF cannot be read")
+                raise ProofError("pdf_unreadable")
             chunks.append(chunk)
     finally:
         os.close(read_fd)
@@ -146,7 +146,7 @@ def inspect_pdf(data: bytes, certificates: Sequence[bytes] | None) -> Findings:
         os.waitpid(pid, 0)
     if not chunks:
         # Killed by its CPU or memory limit before it could answer.
-        raise ProofError("the PDF needs more time or memory than any document we issue")
+        raise ProofError("pdf_too_costly")
     return _findings(b"".join(chunks))
 
 
@@ -191,12 +191,21 @@ def _findings(raw: bytes) -> Findings:
     try:
         message = json.loads(raw)
     except ValueError:
-        raise ProofError("the PDF cannot be read") from None
+        raise ProofError("pdf_unreadable") from None
     if not isinstance(message, dict):
-        raise ProofError("the PDF cannot be read")
-    if isinstance(message.get("error"), str):
-        raise ProofError(message["error"])
+        raise ProofError("pdf_unreadable")
+    error = message.get("error")
+    if isinstance(error, list) and len(error) == 2 and isinstance(error[1], dict):
+        raise _child_error(error[0], error[1])
     proof, signed, detail = message.get("proof"), message.get("signed"), message.get("detail")
     if isinstance(proof, str) and isinstance(signed, bool) and isinstance(detail, str):
         return Findings(Proof.from_json(proof.encode("utf-8")), signed, detail)
-    raise ProofError("the PDF cannot be read")
+    raise ProofError("pdf_unreadable")
+
+
+def _child_error(code: object, params: dict[str, Any]) -> ProofError:
+    """The child's refusal as the error it was; anything else it says is unreadable."""
+    try:
+        return ProofError(str(code), **params)
+    except TypeError:
+        return ProofError("pdf_unreadable")

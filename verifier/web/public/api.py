@@ -6,21 +6,25 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest
 
+from verifier.errors import (
+    InvalidInput,
+    Malformed,
+    RateLimited,
+    Unavailable,
+    UnsupportedMediaType,
+    VerifierError,
+)
 from verifier.verification import answers
 from verifier.verification.outcome import Outcome, Status
 from verifier.verification.service import verify_numbers, verify_pdf, verify_token
 from verifier.web import guesses
 from verifier.web.context import current_keyring, current_runtime
-from verifier.web.errors import ApiError, error_body
+from verifier.web.errors import error_body
 from verifier.web.messages import STATUS_EXPLANATIONS
 from verifier.web.public import openapi
-from verifier.web.public.lookup import (
-    MAX_BATCH,
-    BadQuery,
-    parse_query,
-)
+from verifier.web.public.lookup import MAX_BATCH, parse_query
 from verifier.web.security import set_headers
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -51,26 +55,24 @@ def answer(outcome: Outcome) -> tuple[Response, int]:
 
 def _json_object() -> dict[str, Any]:
     if not request.is_json:
-        raise UnsupportedMediaType()
+        raise UnsupportedMediaType("unsupported_media_type")
     try:
         data = request.get_json()
     except BadRequest:
-        raise ApiError("invalid_json", 400) from None
+        raise Malformed("invalid_json") from None
     if not isinstance(data, dict):
-        raise ApiError("invalid_request", 422)
+        raise InvalidInput("invalid_request")
     return data
 
 
 @bp.get("/verify")
 def verify_single() -> tuple[Response, int]:
     args = request.args
-    try:
-        query = parse_query(args.get("number"), args.get("surname"), args.get("birth_date"))
-    except BadQuery as exc:
-        raise ApiError(exc.code, exc.status, exc.field) from None
+    query = parse_query(args.get("number"), args.get("surname"), args.get("birth_date"))
     guard = guesses.budget()
     if guard.spent(query.number):
-        raise ApiError("rate_limited", 429, "number", retry_after=guard.retry_after(query.number))
+        retry_after = guard.retry_after(query.number)
+        raise RateLimited("rate_limited", retry_after=retry_after, field="number")
     (outcome,) = verify_numbers(current_runtime().lookups, [query])
     if outcome.status is Status.NOT_FOUND:
         guard.charge(query.number)
@@ -81,33 +83,33 @@ def verify_single() -> tuple[Response, int]:
 def verify_batch() -> tuple[Response, int]:
     queries = _json_object().get("queries")
     if not isinstance(queries, list):
-        raise ApiError("invalid_request", 422, "queries")
+        raise InvalidInput("invalid_request", field="queries")
     if len(queries) > MAX_BATCH:
-        raise ApiError("too_many_queries", 422, "queries")
+        raise InvalidInput("too_many_queries", field="queries")
     parsed: list[Any] = []
     for item in queries:
         if not isinstance(item, dict):
-            parsed.append(BadQuery("invalid_request", 422))
+            parsed.append(InvalidInput("invalid_request"))
             continue
         try:
             parsed.append(
                 parse_query(item.get("number"), item.get("surname"), item.get("birth_date"))
             )
-        except BadQuery as exc:
+        except VerifierError as exc:
             parsed.append(exc)
-    good = [item for item in parsed if not isinstance(item, BadQuery)]
+    good = [item for item in parsed if not isinstance(item, VerifierError)]
     outcomes = iter(verify_numbers(current_runtime().lookups, good) if good else [])
     guard = guesses.budget()
     results: list[dict[str, Any]] = []
     for item in parsed:
-        if isinstance(item, BadQuery):
-            results.append(error_body(item.code, item.field))
+        if isinstance(item, VerifierError):
+            results.append(error_body(item))
             continue
         outcome = next(outcomes)
         # In order: once this number's wrong guesses are spent, every later query
         # for it is refused, matching or not (see guesses.py).
         if guard.spent(item.number):
-            results.append(error_body("rate_limited", "number"))
+            results.append(error_body(RateLimited("rate_limited", field="number")))
             continue
         if outcome.status is Status.NOT_FOUND:
             guard.charge(item.number)
@@ -123,7 +125,7 @@ def verify_batch() -> tuple[Response, int]:
 def verify_token_route() -> tuple[Response, int]:
     token = _json_object().get("token")
     if not isinstance(token, str) or not token.strip():
-        raise ApiError("missing_token", 422, "token")
+        raise InvalidInput("missing_token", field="token")
     outcome = verify_token(current_runtime().lookups, token, current_keyring())
     return answer(outcome)
 
@@ -131,17 +133,17 @@ def verify_token_route() -> tuple[Response, int]:
 @bp.post("/verify/pdf")
 def verify_pdf_route() -> tuple[Response, int]:
     if request.mimetype != "multipart/form-data":
-        raise UnsupportedMediaType()
+        raise UnsupportedMediaType("unsupported_media_type")
     upload = request.files.get("file")
     if upload is None:
-        raise ApiError("missing_file", 422, "file")
+        raise InvalidInput("missing_file", field="file")
     data = upload.read()
     if not data:
-        raise ApiError("missing_file", 422, "file")
+        raise InvalidInput("missing_file", field="file")
     try:
         ring = current_keyring()()
     except SQLAlchemyError:
-        raise ApiError("unavailable", 503) from None
+        raise Unavailable("unavailable") from None
     runtime = current_runtime()
     certificates = runtime.keystore.certificates.published(key.kid for key in ring)
     outcome = verify_pdf(runtime.lookups, data, ring, certificates=certificates)
@@ -161,7 +163,7 @@ def jwks() -> tuple[Response, int]:
     try:
         ring = current_keyring()()
     except SQLAlchemyError:  # say so; never publish an empty key set
-        raise ApiError("unavailable", 503) from None
+        raise Unavailable("unavailable") from None
     response = jsonify(ring.to_jwks())
     response.headers["Access-Control-Allow-Origin"] = "*"
     # Short: a rotation or compromise must reach verifiers within minutes.

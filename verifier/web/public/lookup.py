@@ -1,7 +1,8 @@
 """What the public views share: parsing a look-up query, the key ring, batch look-ups.
 
-Parsing raises :class:`BadQuery` with a stable error code; the API turns it into
-``{"error": {...}}`` and the HTML form into a message beside the field.
+Parsing raises a :class:`~verifier.errors.VerifierError` under the public API's
+error code, naming the field; the API turns it into ``{"error": {...}}`` and the
+HTML form into a message beside the field.
 """
 
 from __future__ import annotations
@@ -9,45 +10,35 @@ from __future__ import annotations
 import datetime as dt
 
 from verifier.documents.numbers import normalise_number
-from verifier.errors import MalformedNumber
+from verifier.errors import InvalidInput, Malformed, MalformedNumber
 from verifier.verification.service import NumberQuery
 
 MAX_BATCH = 1000
-
-
-class BadQuery(Exception):
-    """A request the service cannot act on; ``code`` is the API's error code."""
-
-    def __init__(self, code: str, status: int, field: str | None = None) -> None:
-        super().__init__(code)
-        self.code = code
-        self.status = status
-        self.field = field
 
 
 def parse_query(number: object, surname: object, birth_date: object) -> NumberQuery:
     """Validate one look-up: a number plus the holder's surname or birth date."""
     for name, value in (("number", number), ("surname", surname), ("birth_date", birth_date)):
         if value is not None and not isinstance(value, str):
-            raise BadQuery("invalid_request", 422, name)
+            raise InvalidInput("invalid_request", field=name)
     assert number is None or isinstance(number, str)
     assert surname is None or isinstance(surname, str)
     assert birth_date is None or isinstance(birth_date, str)
     if number is None or not number.strip():
-        raise BadQuery("missing_number", 422, "number")
+        raise InvalidInput("missing_number", field="number")
     try:
         canonical = normalise_number(number)
     except MalformedNumber:
-        raise BadQuery("malformed_number", 400, "number") from None
+        raise Malformed("malformed_number", field="number") from None
     date: dt.date | None = None
     if birth_date and birth_date.strip():
         try:
             date = dt.date.fromisoformat(birth_date.strip())
         except ValueError:
-            raise BadQuery("malformed_birth_date", 400, "birth_date") from None
+            raise Malformed("malformed_birth_date", field="birth_date") from None
         if len(birth_date.strip()) != 10:  # fromisoformat also takes 20030417
-            raise BadQuery("malformed_birth_date", 400, "birth_date")
+            raise Malformed("malformed_birth_date", field="birth_date")
     typed = surname.strip() if surname else ""
     if not typed and date is None:
-        raise BadQuery("missing_surname", 422, "surname")
+        raise InvalidInput("missing_surname", field="surname")
     return NumberQuery(canonical, typed or None, date)

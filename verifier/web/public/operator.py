@@ -16,8 +16,8 @@ from functools import cache
 from flask import current_app
 
 from verifier.config import Operator, in_language
+from verifier.translations import lazy_gettext
 from verifier.web.context import current_runtime
-from verifier.web.i18n import lazy_gettext
 
 DEMO_NAME = lazy_gettext(
     "Demonstration operator (a development installation, not an official service)"

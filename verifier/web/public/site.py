@@ -28,11 +28,14 @@ from verifier.documents.coverage import InstitutionCoverage, registry_coverage
 from verifier.documents.names import latin_reading
 from verifier.documents.numbers import display_number
 from verifier.documents.record import Record
+from verifier.errors import VerifierError
+from verifier.translations import lazy_gettext
 from verifier.verification.outcome import Check, Outcome, Status
 from verifier.verification.service import verify_numbers, verify_pdf, verify_token
 from verifier.web import guesses
 from verifier.web.context import current_keyring, current_runtime
-from verifier.web.i18n import LANGUAGE_NAMES, LANGUAGES, lazy_gettext, select_language
+from verifier.web.errors import message_of, status_of
+from verifier.web.i18n import LANGUAGE_NAMES, LANGUAGES, select_language
 from verifier.web.messages import (
     CHECK_NAMES,
     DOCUMENT_TYPES,
@@ -42,7 +45,7 @@ from verifier.web.messages import (
     STATUS_EXPLANATIONS,
     STATUS_WORDS,
 )
-from verifier.web.public.lookup import BadQuery, parse_query
+from verifier.web.public.lookup import parse_query
 from verifier.web.public.operator import operator_texts
 from verifier.web.security import set_headers
 
@@ -269,9 +272,9 @@ def verify() -> tuple[str, int]:
         return _index(422, form=form, errors=missing)
     try:
         query = parse_query(form["number"], form["surname"], form["birth_date"])
-    except BadQuery as exc:
-        errors = {exc.field or "number": ERROR_MESSAGES[exc.code]}
-        return _index(exc.status, form=form, errors=errors)
+    except VerifierError as exc:
+        errors = {exc.field or "number": message_of(exc)}
+        return _index(status_of(exc), form=form, errors=errors)
     guard = guesses.budget()
     if guard.spent(query.number):  # see guesses.py: says nothing about the number
         abort(429)

@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, Response, request
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -26,29 +25,27 @@ from verifier.documents import registry
 from verifier.documents.numbers import normalise_number
 from verifier.documents.parse import parse_record
 from verifier.documents.record import Record
-from verifier.errors import Conflict, MalformedNumber, RowError, VerifierError
+from verifier.errors import (
+    Conflict,
+    InvalidInput,
+    Malformed,
+    MalformedNumber,
+    NotFound,
+    RowError,
+    Unauthorized,
+    UnsupportedMediaType,
+)
 from verifier.imports import files
 from verifier.keys import lifecycle
 from verifier.staff import api_tokens
 from verifier.web.context import current_runtime
+from verifier.web.errors import Refused
+from verifier.web.i18n import select_language
 
 bp = Blueprint("registrar_api", __name__, url_prefix="/api/v1/documents")
 
 MAX_DOCUMENTS_PER_REQUEST = 1000
 MAX_IDEMPOTENCY_KEY_LENGTH = 200
-
-
-class _Refusal(Exception):
-    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.extra = status, code, message, extra
-
-    def response(self) -> Response:
-        body = {"error": {"code": self.code, "message": self.message, **self.extra}}
-        response = _json(body, self.status)
-        if self.status == 401:
-            response.headers["WWW-Authenticate"] = 'Bearer realm="verifier"'
-        return response
 
 
 def _json(body: Any, status: int) -> Response:
@@ -59,16 +56,11 @@ def _json(body: Any, status: int) -> Response:
     )
 
 
-@bp.errorhandler(_Refusal)
-def _refused(refusal: _Refusal) -> Response:
-    return refusal.response()
-
-
 def _token(session: Session) -> ApiToken:
     try:
         return api_tokens.authenticate(session, request.headers.get("Authorization"))
     except api_tokens.InvalidApiToken:
-        raise _Refusal(401, "unauthorized", _("A valid API token is required.")) from None
+        raise Unauthorized("unauthorized") from None
 
 
 def _actor(token: ApiToken) -> str:
@@ -79,21 +71,19 @@ def _own_document(session: Session, token: ApiToken, number: str) -> Document:
     try:
         canonical = normalise_number(number)
     except MalformedNumber as exc:
-        raise _Refusal(400, "malformed_number", str(exc), field="number") from None
+        raise Refused(exc, code="malformed_number", field="number") from None
     document = registry.find_document(session, canonical)
     if document is None or document.institution_id != token.institution_id:
-        raise _Refusal(404, "not_found", _("No document with this number for your institution."))
+        raise NotFound("not_found")
     return document
 
 
 def _body() -> Any:
     if not request.is_json:
-        raise _Refusal(
-            415, "unsupported_media_type", _("Send JSON (Content-Type: application/json).")
-        )
+        raise Refused(UnsupportedMediaType("not_json"), code="unsupported_media_type")
     body = request.get_json(silent=True)
     if body is None:
-        raise _Refusal(400, "bad_request", _("The request body is not valid JSON."))
+        raise Refused(Malformed("body_not_json"), code="bad_request")
     return body
 
 
@@ -106,14 +96,13 @@ def _records(
     problems: list[RowError] = []
     for row, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            problems.append(RowError(row, "(document)", "must be a JSON object"))
+            problems.append(RowError(row, "(document)", "not_an_object"))
             continue
         parsed = parse_record({"institution": institution, **item}, row)
         if isinstance(parsed, list):
             problems.extend(parsed)
         elif parsed.institution != institution:
-            message = f"this API token issues for {institution} only"
-            problems.append(RowError(row, "institution", message))
+            problems.append(RowError(row, "institution", "token_institution", {"own": institution}))
         else:
             rows.append((row, parsed))
     screening = files.Screening({institution: token.institution_id}, base_url)
@@ -122,12 +111,14 @@ def _records(
     return [record for _, record in rows], problems + screened
 
 
-def _invalid(problems: list[RowError]) -> _Refusal:
-    return _Refusal(
-        422,
-        "invalid_documents",
-        _("Some documents are invalid; nothing was issued."),
-        rows=[{"row": p.row, "field": p.field, "message": p.message} for p in problems],
+def _invalid(problems: list[RowError]) -> Refused:
+    language = select_language()
+    return Refused(
+        InvalidInput("invalid_documents"),
+        rows=[
+            {"row": p.row, "field": p.field, "code": p.code, "message": p.in_language(language)}
+            for p in problems
+        ],
     )
 
 
@@ -141,11 +132,7 @@ def _idempotency_key() -> str | None:
         or not key.isascii()
         or not key.isprintable()
     ):
-        raise _Refusal(
-            400,
-            "bad_idempotency_key",
-            _("Idempotency-Key must be 1-200 printable ASCII characters."),
-        )
+        raise Malformed("bad_idempotency_key")
     return key
 
 
@@ -155,7 +142,7 @@ def issue_documents() -> Response:
     body = _body()
     items = body if isinstance(body, list) else [body]
     if not items or len(items) > MAX_DOCUMENTS_PER_REQUEST:
-        raise _Refusal(422, "bad_batch_size", _("Send 1 to 1000 documents per request."))
+        raise InvalidInput("bad_batch_size")
     key = _idempotency_key()
     request_hash = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
     runtime = current_runtime()
@@ -179,7 +166,7 @@ def issue_documents() -> Response:
             return _json(answer, status)
         except IntegrityError:
             continue
-    raise _Refusal(409, "conflict", _("A concurrent request changed these documents; retry."))
+    raise Refused(Conflict("concurrent_change"), code="conflict")
 
 
 def _replayed(
@@ -195,11 +182,7 @@ def _replayed(
     if stored is None:
         return None
     if stored.request_hash != request_hash:
-        raise _Refusal(
-            409,
-            "idempotency_key_reused",
-            _("This Idempotency-Key was used for a different request."),
-        )
+        raise Conflict("idempotency_key_reused")
     response = Response(
         stored.response_body, status=stored.status_code, mimetype="application/json"
     )
@@ -216,8 +199,8 @@ def _issue(
     signer = lifecycle.load_signer(session, current_runtime().keystore)
     try:
         issued = registry.issue(session, records, signer, actor=_actor(token))
-    except VerifierError as exc:
-        raise _Refusal(409, "conflict", str(exc)) from None
+    except Conflict as exc:  # a concurrent request issued one of these numbers otherwise
+        raise Refused(exc, code="conflict") from None
     documents = session.scalars(
         select(Document).where(Document.number.in_([r.number for r in records]))
     )
@@ -295,21 +278,21 @@ def revoke_document(number: str) -> Response:
         body = _body()
         reason = body.get("reason") if isinstance(body, dict) else None
         if not isinstance(reason, str) or not reason.strip():
-            raise _Refusal(
-                422, "reason_required", _("A reason is required to revoke."), field="reason"
+            raise Refused(
+                InvalidInput("revocation_reason_required"), code="reason_required", field="reason"
             )
         # Optional (added with public reason codes): what the public sees; the reason
         # stays the institution's internal note.
         code = body.get("code", "other")
         if not isinstance(code, str):
-            raise _Refusal(422, "invalid_reason", "code must be a string", field="code")
+            raise Refused(InvalidInput("code_not_text"), code="invalid_reason", field="code")
         document = _own_document(session, token, number)
         try:
             registry.revoke(session, document.number, reason=reason, code=code, actor=_actor(token))
         except Conflict as exc:
-            raise _Refusal(409, "conflict", str(exc)) from None
-        except VerifierError as exc:
-            raise _Refusal(422, "invalid_reason", str(exc), field="reason") from None
+            raise Refused(exc, code="conflict") from None
+        except InvalidInput as exc:  # the reason, or its public code
+            raise Refused(exc, code="invalid_reason", field=exc.field or "reason") from None
         answer = {
             "number": document.number,
             "status": document.status,

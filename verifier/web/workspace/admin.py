@@ -11,7 +11,6 @@ import base64
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from verifier.audit import trail
@@ -24,6 +23,8 @@ from verifier.printing.qr import qr_png
 from verifier.staff import accounts, api_tokens
 from verifier.vocabulary import StaffRole
 from verifier.web.context import current_runtime
+from verifier.web.errors import message_of, status_of
+from verifier.web.i18n import gettext as _
 from verifier.web.workspace.auth import actor, roles
 from verifier.web.workspace.forms import (
     ApiTokenForm,
@@ -74,7 +75,7 @@ def add_institution() -> BaseResponse | tuple[str, int]:
                 actor=actor(),
             )
     except VerifierError as exc:
-        return _institutions_page(form, str(exc), 422)
+        return _institutions_page(form, message_of(exc), status_of(exc))
     flash(_("Institution %(code)s is added.", code=added.code))
     return redirect(url_for(".institutions"))
 
@@ -116,7 +117,7 @@ def add_user() -> tuple[str, int]:
                 actor=actor(),
             )
     except VerifierError as exc:
-        return _users_page(form, str(exc), 422)
+        return _users_page(form, message_of(exc), status_of(exc))
     qr = base64.b64encode(qr_png(enrolment.otpauth_uri, box_size=6)).decode()
     return _users_page(
         UserForm(formdata=None),
@@ -157,7 +158,7 @@ def create_token() -> tuple[str, int]:
                 db, form.institution.data, name=form.name.data or None, actor=actor()
             )
     except VerifierError as exc:
-        return _tokens_page(str(exc), 422)
+        return _tokens_page(message_of(exc), status_of(exc))
     return _tokens_page(None, 201, created)
 
 

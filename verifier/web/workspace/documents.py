@@ -11,7 +11,6 @@ import re
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from verifier.audit import trail
@@ -24,6 +23,9 @@ from verifier.imports import files
 from verifier.keys import lifecycle
 from verifier.vocabulary import DocumentStatus, DocumentType, StaffRole
 from verifier.web.context import current_runtime
+from verifier.web.errors import message_of, status_of
+from verifier.web.i18n import gettext as _
+from verifier.web.i18n import select_language
 from verifier.web.workspace.auth import (
     actor,
     refuse,
@@ -41,7 +43,6 @@ from verifier.web.workspace.forms import (
     first_error,
     requested_page,
 )
-from verifier.web.workspace.rowerrors import translate
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 
@@ -123,8 +124,10 @@ def revoke(number: str) -> BaseResponse | tuple[str, int]:
             registry.revoke(
                 db, canonical, reason=form.reason.data, code=form.code.data, actor=actor()
             )
-    except Conflict:
-        return render_document(number, 409, revoke_error=_("This document is no longer valid."))
+    except Conflict as exc:
+        return render_document(
+            number, status_of(exc), revoke_error=_("This document is no longer valid.")
+        )
     flash(_("%(number)s is revoked.", number=canonical))
     return redirect(url_for(".view", number=canonical))
 
@@ -159,7 +162,9 @@ def reissue(number: str) -> BaseResponse | tuple[str, int]:
             try:
                 carried = registry.plan_supplements(db, document.number, new_number, {})
             except Conflict as exc:
-                return render_document(number, 409, reissue_form=form, reissue_error=str(exc))
+                return render_document(
+                    number, status_of(exc), reissue_form=form, reissue_error=message_of(exc)
+                )
             return render_template(
                 "registrar/confirm_reissue.html",
                 document=document,
@@ -179,7 +184,9 @@ def reissue(number: str) -> BaseResponse | tuple[str, int]:
                 actor=actor(),
             )
     except VerifierError as exc:
-        return render_document(number, 409, reissue_form=form, reissue_error=str(exc))
+        return render_document(
+            number, status_of(exc), reissue_form=form, reissue_error=message_of(exc)
+        )
     flash(_("%(old)s is superseded by %(new)s.", old=old, new=new_number))
     return redirect(url_for(".view", number=new_number))
 
@@ -195,9 +202,11 @@ def pdf(number: str) -> Response | tuple[str, int]:
             body = downloads.signed_pdf(
                 db, runtime.keystore, canonical, base_url=runtime.settings.base_url
             )
-        except registry.PrintRefused:
+        except registry.PrintRefused as exc:
             return render_document(
-                number, 409, pdf_error=_("A revoked or superseded document is not printed.")
+                number,
+                status_of(exc),
+                pdf_error=_("A revoked or superseded document is not printed."),
             )
     with runtime.database.transaction() as db:
         downloads.record_download(db, canonical, source=source_address(), actor=actor())
@@ -230,8 +239,9 @@ def issue() -> BaseResponse | tuple[str, int]:
     runtime = current_runtime()
     parsed = parse_record(form.record_values(staff.institution_code), 1)
     if isinstance(parsed, list):
+        language = select_language()
         for problem in parsed:
-            problems.setdefault(_field_of(problem), []).append(translate(problem.message))
+            problems.setdefault(_field_of(problem), []).append(problem.in_language(language))
     elif overflow := files.qr_overflow(parsed, runtime.settings.base_url):
         problems.setdefault("qualification", []).append(
             _("Too long for the QR code by %(bytes)d bytes; shorten it.", bytes=overflow)
@@ -242,10 +252,10 @@ def issue() -> BaseResponse | tuple[str, int]:
     try:
         with runtime.database.transaction() as db:
             if parsed.number in registry.existing_documents(db, [parsed.number]):
-                raise Conflict(_("%(number)s is already issued.", number=parsed.number))
+                raise Conflict("already_issued", number=parsed.number, field="number")
             registry.issue(db, [parsed], lifecycle.load_signer(db, runtime.keystore), actor=actor())
     except (Conflict, NotFound) as exc:
-        return _issue_form(form, {"number": [str(exc)]}, 409)
+        return _issue_form(form, {exc.field or "number": [message_of(exc)]}, status_of(exc))
     flash(_("%(number)s is issued.", number=parsed.number))
     return redirect(url_for(".view", number=parsed.number))
 

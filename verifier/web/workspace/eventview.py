@@ -12,16 +12,15 @@ import json
 import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from flask_babel import LazyString, lazy_gettext
-
 from verifier.audit.events import EventKind
+from verifier.translations import Message, lazy_gettext
 from verifier.web.messages import DOCUMENT_TYPES, REVOCATION_REASONS
 from verifier.web.workspace.messages import ROLE_NAMES
 
 if TYPE_CHECKING:  # annotations only: rows come from the audit services
     from verifier.db.models import Event
 
-EVENT_NAMES: dict[str, LazyString] = {
+EVENT_NAMES: dict[str, Message] = {
     EventKind.INSTITUTION_ADDED: lazy_gettext("Institution added"),
     EventKind.ISSUED: lazy_gettext("Issued"),
     EventKind.ARCHIVE_RECORDED: lazy_gettext("Archive record added"),
@@ -49,7 +48,7 @@ EVENT_NAMES: dict[str, LazyString] = {
     EventKind.AUDIT_RUN: lazy_gettext("Audit run"),
 }
 
-_LABELS: dict[str, LazyString] = {
+_LABELS: dict[str, Message] = {
     "number": lazy_gettext("Number"),
     "type": lazy_gettext("Type"),
     "institution": lazy_gettext("Institution"),

@@ -16,7 +16,6 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -38,6 +37,7 @@ from verifier.documents.numbers import normalise_number
 from verifier.documents.parse import FIELDS
 from verifier.documents.registry import MAX_REASON_LENGTH
 from verifier.errors import MalformedNumber
+from verifier.translations import lazy_gettext
 from verifier.vocabulary import DocumentStatus, DocumentType, RevocationCode
 
 AT_MOST = lazy_gettext("At most %(max)d characters.")

@@ -7,22 +7,23 @@ the job page (a plain GET that only reads) refreshes itself while it runs.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response as BaseResponse
 
 from verifier.db.pages import Page
+from verifier.documents.parse import field_label
 from verifier.errors import RowError, VerifierError
 from verifier.imports import jobs
 from verifier.vocabulary import StaffRole
 from verifier.web.context import current_runtime
+from verifier.web.i18n import gettext as _
+from verifier.web.i18n import select_language
 from verifier.web.workspace.auth import Staff, actor, refuse, require_staff, roles
 from verifier.web.workspace.forms import UploadForm, first_error, requested_page
-from verifier.web.workspace.rowerrors import translate
 
 if TYPE_CHECKING:  # annotations only: the view layer reaches rows through services
     from verifier.db.models import ImportJob
@@ -32,6 +33,18 @@ bp = Blueprint("imports", __name__, url_prefix="/imports")
 MAX_UPLOAD_BYTES = 16 * 1024 * 1024  # ~40,000 diplomas; security.BODY_LIMITS enforces it
 ROWS_PER_PAGE = 100
 REFRESH_SECONDS = 2
+
+
+class ShownProblem(NamedTuple):
+    """A row error as the page shows it: the field by its label, in the page's language."""
+
+    row: int
+    field: str
+    message: str
+
+    @classmethod
+    def of(cls, problem: RowError, language: str) -> ShownProblem:
+        return cls(problem.row, field_label(problem.field, language), problem.in_language(language))
 
 
 def _visible_job(db: Session, staff: Staff, job_id: int, *, content: bool = False) -> ImportJob:
@@ -95,9 +108,8 @@ def job(job_id: int) -> str:
     with current_runtime().database.session() as db:
         found = _visible_job(db, staff, job_id, content=True)
         rows = jobs.preview_rows(found, offset=(number - 1) * ROWS_PER_PAGE, limit=ROWS_PER_PAGE)
-        problems = [
-            RowError(p.row, p.field, translate(p.message)) for p in jobs.stored_errors(found)
-        ]
+        language = select_language()
+        problems = [ShownProblem.of(p, language) for p in jobs.stored_errors(found)]
     by_row: dict[int, list[str]] = {}
     for problem in problems:
         by_row.setdefault(problem.row, []).append(f"{problem.field}: {problem.message}")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import LazyString, lazy_gettext
+from verifier.translations import Message, lazy_gettext
 
-REFUSALS: dict[int, LazyString] = {
+REFUSALS: dict[int, Message] = {
     400: lazy_gettext("The request could not be understood."),
     403: lazy_gettext("Your role does not allow this."),
     404: lazy_gettext("There is nothing here, or it belongs to another institution."),
