@@ -2,6 +2,13 @@
 
 Compiled catalogues ship inside the package (``verifier/translations``), so a
 fresh install serves every language without a build step.
+
+An unknown ``?lang=`` is treated by audience. A page falls back to
+``Accept-Language``, then Uzbek: a person who follows ``?lang=de`` gets a page
+they can read, never an error page. The JSON API is strict: a program that asks
+for a language it will not get is told so, 400 ``unsupported_language`` naming
+the field ``lang``, like any other malformed parameter (the OpenAPI document
+gives ``lang`` as an enum there).
 """
 
 from __future__ import annotations
@@ -45,7 +52,27 @@ def select_language() -> str:
     return language
 
 
+def unsupported_language() -> bool:
+    """Whether the request names, by ``?lang=``, a language other than uz, ru or en.
+
+    Exact values only: the JSON API's ``lang`` is an enum (pages are lenient
+    about case and spaces, see :func:`select_language`).
+    """
+    asked = request.args.getlist("lang")
+    return any(value not in LANGUAGES for value in asked)
+
+
+def _refuse_unknown_language_in_json() -> None:
+    # Imported here: errors -> messages -> i18n, so i18n cannot import errors at its top.
+    from verifier.web.errors import ApiError, wants_json
+
+    # Only on routes that exist: an unknown address stays a 404 whatever it asks.
+    if request.url_rule is not None and wants_json() and unsupported_language():
+        raise ApiError("unsupported_language", 400, "lang")
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_unknown_language_in_json)
     Babel(
         app,
         default_locale=DEFAULT_LANGUAGE,

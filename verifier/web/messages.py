@@ -78,6 +78,7 @@ ERROR_MESSAGES: dict[str, LazyMessage] = {
         "The document number is malformed: expected 1-4 letters then 1-12 digits, e.g. KT 1234567."
     ),
     "malformed_birth_date": lazy_gettext("The birth date must be a real date as YYYY-MM-DD."),
+    "unsupported_language": lazy_gettext("The language (lang) must be one of uz, ru or en."),
     "missing_number": lazy_gettext("The document number is required."),
     "missing_surname": lazy_gettext(
         "The holder's surname (or birth date) is required together with the document number."
