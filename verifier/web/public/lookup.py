@@ -7,12 +7,15 @@ Parsing raises :class:`BadQuery` with a stable error code; the API turns it into
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from verifier.documents.numbers import normalise_number
 from verifier.errors import MalformedNumber
 from verifier.verification.service import NumberQuery
 
 MAX_BATCH = 1000
+# YYYY-MM-DD in ASCII digits only: date.fromisoformat also takes 2003-W16-4.
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class BadQuery(Exception):
@@ -41,12 +44,12 @@ def parse_query(number: object, surname: object, birth_date: object) -> NumberQu
         raise BadQuery("malformed_number", 400, "number") from None
     date: dt.date | None = None
     if birth_date and birth_date.strip():
+        if _DATE.fullmatch(birth_date.strip()) is None:
+            raise BadQuery("malformed_birth_date", 400, "birth_date")
         try:
             date = dt.date.fromisoformat(birth_date.strip())
         except ValueError:
             raise BadQuery("malformed_birth_date", 400, "birth_date") from None
-        if len(birth_date.strip()) != 10:  # fromisoformat also takes 20030417
-            raise BadQuery("malformed_birth_date", 400, "birth_date")
     typed = surname.strip() if surname else ""
     if not typed and date is None:
         raise BadQuery("missing_surname", 422, "surname")
