@@ -143,6 +143,21 @@ def test_revoked_token_is_401(client: FlaskClient, runtime: Runtime, token: str)
     assert post(client, token, api_values()).status_code == 401
 
 
+def test_a_stranger_is_refused_before_the_body_is_read(
+    client: FlaskClient, institution: str
+) -> None:
+    response = client.post("/api/v1/documents", data="{not json", content_type="text/plain")
+    assert response.status_code == 401 and js(response)["error"]["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize("institution_value", [None, "", "  "])
+def test_a_null_or_empty_institution_is_the_tokens_own(
+    client: FlaskClient, token: str, institution_value: str | None
+) -> None:
+    response = post(client, token, {**api_values(), "institution": institution_value})
+    assert response.status_code == 201, response.data
+
+
 def test_body_that_is_not_json_is_415(client: FlaskClient, token: str) -> None:
     response = client.post(
         "/api/v1/documents", data="type=diploma", headers={"Authorization": f"Bearer {token}"},
