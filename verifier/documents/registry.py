@@ -8,6 +8,7 @@ committed together or not at all.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple, Protocol, TypeVar
@@ -414,6 +415,10 @@ def _reason(reason: str | None, *, required: bool) -> str | None:
         raise VerifierError("a reason is required")
     if len(cleaned) > MAX_REASON_LENGTH:
         raise VerifierError(f"the reason is too long (at most {MAX_REASON_LENGTH} characters)")
+    # Whitespace is collapsed above; any control character left (NUL, which no
+    # PostgreSQL text column takes, among them) means the text is not a note.
+    if any(unicodedata.category(char) == "Cc" for char in cleaned):
+        raise VerifierError("the reason contains a control character")
     return cleaned or None
 
 

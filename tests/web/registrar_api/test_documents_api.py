@@ -222,6 +222,20 @@ def test_revoke_takes_the_public_code_beside_the_internal_reason(
     assert js(response)["revocation"]["code"] == "issued_in_error"
 
 
+@pytest.mark.parametrize("reason", ["bad\u0000note", "bell\u0007", "\u0085\u0090x"])
+def test_revoke_refuses_a_reason_with_control_characters_and_changes_nothing(
+    client: FlaskClient, runtime: Runtime, token: str, reason: str
+) -> None:
+    post(client, token, api_values())
+    auth = {"Authorization": f"Bearer {token}"}
+    response = client.post(
+        "/api/v1/documents/KT2400001/revoke", json={"reason": reason}, headers=auth
+    )
+    assert response.status_code == 422 and js(response)["error"]["field"] == "reason"
+    with runtime.database.session() as session:
+        assert registry.find_document(session, "KT2400001").status == "valid"  # type: ignore[union-attr]
+
+
 def test_revoke_refuses_an_unknown_code(client: FlaskClient, token: str) -> None:
     post(client, token, api_values())
     auth = {"Authorization": f"Bearer {token}"}
