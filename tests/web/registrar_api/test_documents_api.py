@@ -143,10 +143,12 @@ def test_revoked_token_is_401(client: FlaskClient, runtime: Runtime, token: str)
     assert post(client, token, api_values()).status_code == 401
 
 
+@pytest.mark.parametrize("path", ["/api/v1/documents", "/api/v1/documents/KT2400001/revoke"])
+@pytest.mark.parametrize("body", ["{not json", '{"reason": ""}', "[]"])
 def test_a_stranger_is_refused_before_the_body_is_read(
-    client: FlaskClient, institution: str
+    client: FlaskClient, institution: str, path: str, body: str
 ) -> None:
-    response = client.post("/api/v1/documents", data="{not json", content_type="text/plain")
+    response = client.post(path, data=body, content_type="application/json")
     assert response.status_code == 401 and js(response)["error"]["code"] == "unauthorized"
 
 
