@@ -18,8 +18,10 @@ secured operations refusing a missing or wrong token; issued documents
 readable. The few request rules OpenAPI cannot state (one of two look-up
 parameters is required; a document to issue must be a real one) are taught to
 the generator in ``tests/support/schemathesis_hooks.py``, for schema-valid
-cases only, and stated in words in the document; 413 and 414 (a request too
-large as a whole) count as refusals (``tests/support/schemathesis.toml``).
+cases only, and stated in words in the document (one filter there drops the
+negative cases a multipart body cannot carry, a JSON null as the PDF); 413 and
+414 (a request too large as a whole) count as refusals
+(``tests/support/schemathesis.toml``).
 
 Repeatable: deterministic generation (no random seed, no example database),
 one worker; one and a half to two and a half minutes a run. On SQLite and on
