@@ -77,6 +77,7 @@ MESSAGES: dict[str, str] = {
     "no_such_document": N_("no document %(number)s"),
     "reason_required": N_("a reason is required"),
     "reason_too_long": N_("the reason is too long (at most %(limit)s characters)"),
+    "reason_control_character": N_("the reason contains a control character"),
     "unknown_revocation_code": N_("unknown revocation code %(code)s (one of %(choices)s)"),
     "no_longer_valid": N_("%(number)s is already %(status)s"),
     "not_reissuable": N_("%(number)s is %(status)s; only a valid document can be reissued"),
@@ -258,6 +259,7 @@ MESSAGES: dict[str, str] = {
         "The document number is malformed: expected 1-4 letters then 1-12 digits, e.g. KT 1234567."
     ),
     "malformed_birth_date": N_("The birth date must be a real date as YYYY-MM-DD."),
+    "unsupported_language": N_("The language (lang) must be one of uz, ru or en."),
     "missing_number": N_("The document number is required."),
     "missing_surname": N_(
         "The holder's surname (or birth date) is required together with the document number."

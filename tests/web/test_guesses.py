@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import uuid
 
+import pytest
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
+from tests.support.relay import CountingRelay
 from verifier.config import Settings
 from verifier.web.app import create_app
 
@@ -83,3 +88,77 @@ def test_the_right_birth_date_within_the_budget_still_answers_valid(
     client = client_for(settings)
     reply = client.post("/api/v1/verify", json={"queries": guesses(8, right_at=5)})
     assert json.loads(reply.data)["results"][5]["status"] == "valid"
+
+
+REDIS_URL = os.environ.get("VERIFIER_TEST_REDIS_URL")
+
+
+@pytest.fixture
+def redis_url(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Real Redis, with counters of this test's own (a fresh key prefix)."""
+    if not REDIS_URL:
+        pytest.skip("VERIFIER_TEST_REDIS_URL is not set (CI sets it to a Redis server)")
+    monkeypatch.setenv("VERIFIER_RATELIMIT_KEY_PREFIX", f"test-{uuid.uuid4().hex}")
+    return REDIS_URL
+
+
+def redis_client(settings: Settings, storage_url: str) -> FlaskClient:
+    """A client of a fresh app (as another worker would be) counting in ``storage_url``."""
+    app = create_app(settings.with_overrides(ratelimit="off", ratelimit_storage_url=storage_url))
+    return app.test_client()
+
+
+def answers(reply: TestResponse) -> list[str]:
+    """Each result's status, or its error code."""
+    return [result.get("status") or result["error"]["code"] for result in reply.json["results"]]  # type: ignore[index]
+
+
+def test_a_batch_answers_on_redis_exactly_as_in_memory(
+    settings: Settings, demo_data: None, redis_url: str
+) -> None:
+    body = {"queries": guesses(30, right_at=20)}
+    in_memory = answers(client_for(settings).post("/api/v1/verify", json=body))
+    on_redis = answers(redis_client(settings, redis_url).post("/api/v1/verify", json=body))
+    assert on_redis == in_memory == ["not_found"] * 10 + ["rate_limited"] * 20
+
+
+def test_on_redis_a_batch_goes_on_from_where_single_look_ups_left_a_number(
+    settings: Settings, demo_data: None, redis_url: str
+) -> None:
+    first, second = redis_client(settings, redis_url), redis_client(settings, redis_url)
+    for query in guesses(8, right_at=7)[:7]:  # 7 of the 10 wrong guesses, on one worker
+        assert first.get("/api/v1/verify", query_string=query).status_code == 200
+    body = {"queries": guesses(8, right_at=3)}
+    # On another: three more wrong guesses are answered, then the number is refused,
+    # the right birth date included.
+    assert (
+        answers(second.post("/api/v1/verify", json=body))
+        == ["not_found"] * 3 + ["rate_limited"] * 5
+    )
+    refused = first.get("/api/v1/verify", query_string={"number": NUMBER, "surname": "Gulomov"})
+    assert refused.status_code == 429
+
+
+def test_a_batch_of_a_thousand_numbers_costs_one_redis_round_trip(
+    settings: Settings, demo_data: None, redis_url: str
+) -> None:
+    queries = [{"number": f"KT{n}", "surname": "Nobody"} for n in range(5_000_000, 5_001_000)]
+    with CountingRelay(redis_url) as relay:
+        client = redis_client(settings, relay.url)
+        client.post("/api/v1/verify", json={"queries": queries[:1]})
+        relay.reset()  # connecting and loading the script happen once per worker
+        reply = client.post("/api/v1/verify", json={"queries": queries})
+        assert answers(reply) == ["not_found"] * 1000
+        assert relay.round_trips == 1
+
+
+def test_a_batch_of_a_thousand_queries_for_one_number_costs_one_redis_round_trip(
+    settings: Settings, demo_data: None, redis_url: str
+) -> None:
+    with CountingRelay(redis_url) as relay:
+        client = redis_client(settings, relay.url)
+        client.post("/api/v1/verify", json={"queries": guesses(1, right_at=0)})
+        relay.reset()
+        reply = client.post("/api/v1/verify", json={"queries": guesses(1000, right_at=500)})
+        assert answers(reply) == ["not_found"] * 10 + ["rate_limited"] * 990
+        assert relay.round_trips == 1

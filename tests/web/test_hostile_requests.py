@@ -12,6 +12,7 @@ from tests.support.workspace import Account, csrf_token, log_in
 from verifier.keys import lifecycle
 from verifier.runtime import Runtime
 from verifier.signing import tokens
+from verifier.staff import api_tokens
 from verifier.vocabulary import DocumentType
 
 DEEP = "[" * 3000 + "]" * 3000
@@ -29,11 +30,23 @@ def test_deeply_nested_json_is_400_on_the_token_route(client: FlaskClient) -> No
     assert post_json(client, "/api/v1/verify/token", '{"token": ' + DEEP + "}") == 400
 
 
-def test_deeply_nested_json_is_400_on_the_registrar_api_before_authentication(
-    client: FlaskClient,
+def test_deeply_nested_json_is_400_on_the_registrar_api(
+    client: FlaskClient, runtime: Runtime, institution: str
 ) -> None:
-    # 400, not 401: the body is refused as JSON before anyone is asked who they are.
-    assert post_json(client, "/api/v1/documents", DEEP) == 400
+    with runtime.database.transaction() as session:
+        token = api_tokens.create(session, institution, name="SIS", actor="test").secret
+    response = client.post(
+        "/api/v1/documents",
+        data=DEEP,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 400
+
+
+def test_deeply_nested_json_from_a_stranger_is_not_even_read(client: FlaskClient) -> None:
+    # Who asks comes first (as on revoke): a stranger's body is never parsed.
+    assert post_json(client, "/api/v1/documents", DEEP) == 401
 
 
 def test_a_lone_surrogate_in_a_member_name_is_400(client: FlaskClient) -> None:

@@ -205,6 +205,9 @@ class _Row:
             return None
         if isinstance(value, str) and re.fullmatch(r"\d{1,6}", value):
             value = int(value)
+        # JSON has one number type: 72.0 is the integer 72 to a JSON Schema as to a person.
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
         if type(value) is not int or not low <= value <= high:
             self.error(field, "whole_number", low=low, high=high)
             return None

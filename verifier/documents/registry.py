@@ -8,6 +8,7 @@ committed together or not at all.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
@@ -316,6 +317,10 @@ def _reason(reason: str | None, *, required: bool) -> str | None:
         raise InvalidInput("reason_required", field="reason")
     if len(cleaned) > MAX_REASON_LENGTH:
         raise InvalidInput("reason_too_long", limit=MAX_REASON_LENGTH, field="reason")
+    # Whitespace is collapsed above; any control character left (NUL, which no
+    # PostgreSQL text column takes, among them) means the text is not a note.
+    if any(unicodedata.category(char) == "Cc" for char in cleaned):
+        raise InvalidInput("reason_control_character", field="reason")
     return cleaned or None
 
 

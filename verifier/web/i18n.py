@@ -3,6 +3,13 @@
 The catalogues and the way to read them are :mod:`verifier.translations`, shared
 with the command line and printing; this module adds only what a request needs:
 which language it speaks, and the template callables and filters that speak it.
+
+An unknown ``?lang=`` is treated by audience. A page falls back to
+``Accept-Language``, then Uzbek: a person who follows ``?lang=de`` gets a page
+they can read, never an error page. The JSON API is strict: a program that asks
+for a language it will not get is told so, 400 ``unsupported_language`` naming
+the field ``lang``, like any other malformed parameter (the OpenAPI document
+gives ``lang`` as an enum there).
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from verifier import translations
+from verifier.errors import Malformed
 from verifier.translations import Message
 
 # The service's languages, first the default (verifier.translations says so).
@@ -54,8 +62,28 @@ def _request_language() -> str | None:
     return select_language() if has_request_context() else None
 
 
+def unsupported_language() -> bool:
+    """Whether the request names, by ``?lang=``, a language other than uz, ru or en.
+
+    Exact values only: the JSON API's ``lang`` is an enum (pages are lenient
+    about case and spaces, see :func:`select_language`).
+    """
+    asked = request.args.getlist("lang")
+    return any(value not in LANGUAGES for value in asked)
+
+
+def _refuse_unknown_language_in_json() -> None:
+    # Imported here: web.errors -> messages -> i18n, so i18n cannot import it at its top.
+    from verifier.web.errors import wants_json
+
+    # Only on routes that exist: an unknown address stays a 404 whatever it asks.
+    if request.url_rule is not None and wants_json() and unsupported_language():
+        raise Malformed("unsupported_language", field="lang")
+
+
 def init_app(app: Flask) -> None:
     translations.set_language_source(_request_language)
+    app.before_request(_refuse_unknown_language_in_json)
     Babel(
         app,
         default_locale=DEFAULT_LANGUAGE,

@@ -74,9 +74,10 @@ DOCUMENT_TYPES: dict[str, Message] = {
 # description) and the sentence each shows; the sentences are verifier.errors'.
 PUBLIC_ERROR_CODES = (
     "bad_request", "invalid_json", "invalid_request", "malformed_number",
-    "malformed_birth_date", "missing_number", "missing_surname", "missing_token",
-    "missing_file", "too_many_queries", "no_such_route", "method_not_allowed", "too_large",
-    "uri_too_long", "unsupported_media_type", "rate_limited", "unavailable", "internal_error",
+    "malformed_birth_date", "unsupported_language", "missing_number", "missing_surname",
+    "missing_token", "missing_file", "too_many_queries", "no_such_route", "method_not_allowed",
+    "too_large", "uri_too_long", "unsupported_media_type", "rate_limited", "unavailable",
+    "internal_error",
 )  # fmt: skip
 ERROR_MESSAGES: dict[str, Message] = {code: Message(MESSAGES[code]) for code in PUBLIC_ERROR_CODES}
 

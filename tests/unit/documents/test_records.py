@@ -92,6 +92,18 @@ def test_field_of_another_type_is_named() -> None:
     assert errors_of(diploma_values(hours="72"))["hours"] == "is only for a certificate"
 
 
+def test_whole_numbers_may_come_as_json_numbers_with_a_zero_fraction() -> None:
+    values = transcript_values(courses=[{"name": "Fizika", "hours": 72.0, "grade": "5"}])
+    parsed = parse_record(values, 2)
+    assert isinstance(parsed, Record) and (parsed.courses or ())[0].hours == 72
+    assert parse_record(certificate_values(hours=144.0), 2).hours == 144  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("hours", [72.5, True, "72.0", float("inf")])
+def test_hours_that_are_not_whole_numbers_are_rejected(hours: object) -> None:
+    assert "hours" in errors_of(certificate_values(hours=hours))
+
+
 def test_bad_course_line_is_named_with_its_position() -> None:
     values = transcript_values(courses=[{"name": "Fizika", "hours": -1, "grade": "5"}])
     assert "courses[1].hours" in errors_of(values)

@@ -149,7 +149,7 @@ def test_garbage_numbers_are_malformed_requests(client: FlaskClient, number: str
 
 
 def test_a_malformed_birth_date_is_a_malformed_request(client: FlaskClient) -> None:
-    for date in ("17.04.2003", "2003-02-30", "20030417"):
+    for date in ("17.04.2003", "2003-02-30", "20030417", "2003-W16-4", "２００３-04-17"):
         response = lookup(client, number="KT2400101", birth_date=date)
         assert response.status_code == 400, date
         assert body(response)["error"]["code"] == "malformed_birth_date"

@@ -149,6 +149,23 @@ def test_revoked_token_is_401(client: FlaskClient, runtime: Runtime, token: str)
     assert post(client, token, api_values()).status_code == 401
 
 
+@pytest.mark.parametrize("path", ["/api/v1/documents", "/api/v1/documents/KT2400001/revoke"])
+@pytest.mark.parametrize("body", ["{not json", '{"reason": ""}', "[]"])
+def test_a_stranger_is_refused_before_the_body_is_read(
+    client: FlaskClient, institution: str, path: str, body: str
+) -> None:
+    response = client.post(path, data=body, content_type="application/json")
+    assert response.status_code == 401 and js(response)["error"]["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize("institution_value", [None, "", "  "])
+def test_a_null_or_empty_institution_is_the_tokens_own(
+    client: FlaskClient, token: str, institution_value: str | None
+) -> None:
+    response = post(client, token, {**api_values(), "institution": institution_value})
+    assert response.status_code == 201, response.data
+
+
 def test_body_that_is_not_json_is_415(client: FlaskClient, token: str) -> None:
     response = client.post(
         "/api/v1/documents", data="type=diploma", headers={"Authorization": f"Bearer {token}"},
@@ -211,6 +228,20 @@ def test_revoke_takes_the_public_code_beside_the_internal_reason(
         headers=auth,
     )
     assert js(response)["revocation"]["code"] == "issued_in_error"
+
+
+@pytest.mark.parametrize("reason", ["bad\u0000note", "bell\u0007", "\u0085\u0090x"])
+def test_revoke_refuses_a_reason_with_control_characters_and_changes_nothing(
+    client: FlaskClient, runtime: Runtime, token: str, reason: str
+) -> None:
+    post(client, token, api_values())
+    auth = {"Authorization": f"Bearer {token}"}
+    response = client.post(
+        "/api/v1/documents/KT2400001/revoke", json={"reason": reason}, headers=auth
+    )
+    assert response.status_code == 422 and js(response)["error"]["field"] == "reason"
+    with runtime.database.session() as session:
+        assert registry.find_document(session, "KT2400001").status == "valid"  # type: ignore[union-attr]
 
 
 def test_revoke_refuses_an_unknown_code(client: FlaskClient, token: str) -> None:

@@ -98,22 +98,27 @@ def verify_batch() -> tuple[Response, int]:
         except VerifierError as exc:
             parsed.append(exc)
     good = [item for item in parsed if not isinstance(item, VerifierError)]
-    outcomes = iter(verify_numbers(current_runtime().lookups, good) if good else [])
-    guard = guesses.budget()
+    outcomes = verify_numbers(current_runtime().lookups, good) if good else []
+    # In order: once a number's wrong guesses are spent, every later query for it
+    # is refused, matching or not; one storage round trip for the batch (guesses.py).
+    admitted = guesses.budget().admit(
+        [
+            (query.number, outcome.status is Status.NOT_FOUND)
+            for query, outcome in zip(good, outcomes, strict=True)
+        ]
+    )
+    replies = iter(zip(outcomes, admitted, strict=True))
     results: list[dict[str, Any]] = []
     for item in parsed:
         if isinstance(item, VerifierError):
             results.append(error_body(item))
             continue
-        outcome = next(outcomes)
-        # In order: once this number's wrong guesses are spent, every later query
-        # for it is refused, matching or not (see guesses.py).
-        if guard.spent(item.number):
-            results.append(error_body(RateLimited("rate_limited", field="number")))
-            continue
-        if outcome.status is Status.NOT_FOUND:
-            guard.charge(item.number)
-        results.append(outcome_json(outcome))
+        outcome, shown = next(replies)
+        results.append(
+            outcome_json(outcome)
+            if shown
+            else error_body(RateLimited("rate_limited", field="number"))
+        )
     unavailable = any(result.get("status") == Status.ERROR.value for result in results)
     response = jsonify(results=results)
     if unavailable:

@@ -8,12 +8,15 @@ HTML form into a message beside the field.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from verifier.documents.numbers import normalise_number
 from verifier.errors import InvalidInput, Malformed, MalformedNumber
 from verifier.verification.service import NumberQuery
 
 MAX_BATCH = 1000
+# YYYY-MM-DD in ASCII digits only: date.fromisoformat also takes 2003-W16-4.
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_query(number: object, surname: object, birth_date: object) -> NumberQuery:
@@ -32,12 +35,13 @@ def parse_query(number: object, surname: object, birth_date: object) -> NumberQu
         raise Malformed("malformed_number", field="number") from None
     date: dt.date | None = None
     if birth_date and birth_date.strip():
+        # ASCII YYYY-MM-DD only: fromisoformat also takes 20030417 and 2003-W16-4.
+        if _DATE.fullmatch(birth_date.strip()) is None:
+            raise Malformed("malformed_birth_date", field="birth_date")
         try:
             date = dt.date.fromisoformat(birth_date.strip())
         except ValueError:
             raise Malformed("malformed_birth_date", field="birth_date") from None
-        if len(birth_date.strip()) != 10:  # fromisoformat also takes 20030417
-            raise Malformed("malformed_birth_date", field="birth_date")
     typed = surname.strip() if surname else ""
     if not typed and date is None:
         raise InvalidInput("missing_surname", field="surname")

@@ -10,6 +10,14 @@ from functools import cache
 from typing import Any
 
 from verifier.verification.outcome import Status
+from verifier.web.api_schemas import (
+    BLANK,
+    LANG,
+    NOT_BLANK,
+    NUMBER,
+    NUMBER_DESCRIPTION,
+    PAGE_LANG,
+)
 from verifier.web.messages import ERROR_MESSAGES
 from verifier.web.public.lookup import MAX_BATCH
 from verifier.web.registrar_api import openapi as registrar_openapi
@@ -62,31 +70,35 @@ def _errors(*statuses: int, html: bool = False) -> dict[str, Any]:
     return responses
 
 
-LANG = {
-    "name": "lang",
-    "in": "query",
-    "required": False,
-    "description": "Language of messages and pages; otherwise Accept-Language, then Uzbek.",
-    "schema": {"type": "string", "enum": ["uz", "ru", "en"]},
+DATE_OR_BLANK = {
+    "type": "string",
+    "anyOf": [{"format": "date"}, {"pattern": BLANK}],
+    "description": "YYYY-MM-DD; empty means not given.",
 }
+
+_LOOKUP_DESCRIPTION = (
+    "A number needs the holder's surname or birth date with it: a query with neither "
+    "is refused (422 missing_surname). OpenAPI cannot state that one of two parameters "
+    "is required, so both are optional below."
+)
 LOOKUP_PARAMETERS = [
     {
         "name": "number",
         "in": "query",
         "required": True,
-        "description": (
-            "Document number as printed: 1-4 letters then 1-12 digits; spaces, dashes and "
-            "Cyrillic look-alike letters are normalised (KT 2400101, кт-2400101)."
-        ),
-        "schema": {"type": "string", "maxLength": 64},
+        "description": NUMBER_DESCRIPTION,
+        "schema": NUMBER,
         "example": "KT2400101",
     },
     {
         "name": "surname",
         "in": "query",
         "required": False,
-        "description": "Holder's surname, Latin or Cyrillic. Required unless birth_date is given.",
-        "schema": {"type": "string", "maxLength": 100},
+        "description": (
+            "Holder's surname, Latin or Cyrillic. Required unless birth_date is given; "
+            "empty means not given."
+        ),
+        "schema": {"type": "string"},
         "example": "Gʻulomov",
     },
     {
@@ -94,9 +106,23 @@ LOOKUP_PARAMETERS = [
         "in": "query",
         "required": False,
         "description": "Holder's birth date (YYYY-MM-DD). Required unless surname is given.",
-        "schema": {"type": "string", "format": "date"},
+        "schema": DATE_OR_BLANK,
     },
     LANG,
+]
+# The answer page: all empty is the empty form; otherwise the API's rule.
+PAGE_LOOKUP_PARAMETERS = [
+    {
+        **LOOKUP_PARAMETERS[0],
+        "required": False,
+        "schema": {
+            "type": "string",
+            "anyOf": [LOOKUP_PARAMETERS[0]["schema"], {"pattern": BLANK}],
+        },
+    },
+    LOOKUP_PARAMETERS[1],
+    LOOKUP_PARAMETERS[2],
+    PAGE_LANG,
 ]
 
 SCHEMAS: dict[str, Any] = {
@@ -133,7 +159,11 @@ SCHEMAS: dict[str, Any] = {
                     "patronymic": NULLABLE_STRING,
                 },
             },
-            "birth_date": {"type": "string", "format": "date"},
+            "birth_date": {
+                "type": ["string", "null"],
+                "format": "date",
+                "description": "null only for an archive record whose issue book did not note it.",
+            },
             "institution": {
                 "type": "object",
                 "required": ["code", "name"],
@@ -149,7 +179,23 @@ SCHEMAS: dict[str, Any] = {
             "program_code": NULLABLE_STRING,
             "program_name": NULLABLE_STRING,
             "qualification": NULLABLE_STRING,
-            "issue_date": {"type": "string", "format": "date"},
+            "issue_date": {
+                "type": ["string", "null"],
+                "format": "date",
+                "description": "null only for an archive record that gives just the year.",
+            },
+            "issue_year": {
+                "type": ["integer", "null"],
+                "description": "The year of issue (an archive record may give only this).",
+            },
+            "origin": {
+                "type": "string",
+                "enum": ["registry", "archive"],
+                "description": (
+                    "registry: issued and signed by this service; archive: transcribed from "
+                    "the institution's issue book (issued before the registry, no token)."
+                ),
+            },
             "diploma_number": {**NULLABLE_STRING, "description": "Transcripts: their diploma."},
             "course_name": {**NULLABLE_STRING, "description": "Certificates only."},
             "hours": {"type": ["integer", "null"], "description": "Certificates only."},
@@ -252,6 +298,16 @@ SCHEMAS: dict[str, Any] = {
             "message": {"type": "string", "description": "The status explained, translated."},
         },
     },
+    "Query": {
+        "type": "object",
+        "description": "One look-up: a number and the holder's surname or birth date.",
+        "required": ["number"],
+        "properties": {
+            "number": {**NUMBER, "description": NUMBER_DESCRIPTION},
+            "surname": {"type": "string", "description": "Required unless birth_date is given."},
+            "birth_date": DATE_OR_BLANK,
+        },
+    },
     "BatchRequest": {
         "type": "object",
         "examples": [
@@ -267,14 +323,15 @@ SCHEMAS: dict[str, Any] = {
             "queries": {
                 "type": "array",
                 "maxItems": MAX_BATCH,
+                "description": (
+                    "Queries to answer in order. An item that is not a well-formed Query "
+                    "is answered by an error in its place; the others are still answered."
+                ),
                 "items": {
-                    "type": "object",
-                    "required": ["number"],
-                    "properties": {
-                        "number": {"type": "string", "maxLength": 64},
-                        "surname": {"type": "string", "maxLength": 100},
-                        "birth_date": {"type": "string", "format": "date"},
-                    },
+                    "anyOf": [
+                        _ref("Query"),
+                        {"description": "Anything else: answered by an error in its place."},
+                    ]
                 },
             }
         },
@@ -341,7 +398,8 @@ PATHS: dict[str, Any] = {
             "operationId": "verifyNumber",
             "summary": "Look a document up by number and the holder's surname or birth date",
             "description": (
-                "A wrong surname answers not_found exactly like a number that does not exist."
+                "A wrong surname answers not_found exactly like a number that does not exist. "
+                + _LOOKUP_DESCRIPTION
             ),
             "parameters": LOOKUP_PARAMETERS,
             "responses": {**_OUTCOME_RESPONSES, **_errors(400, 414, 422, 429)},
@@ -376,6 +434,7 @@ PATHS: dict[str, Any] = {
                     "properties": {
                         "token": {
                             "type": "string",
+                            "pattern": NOT_BLANK,
                             "description": "Compact JWS, or {BASE_URL}/v/{token}.",
                         }
                     },
@@ -399,9 +458,29 @@ PATHS: dict[str, Any] = {
                             "type": "object",
                             "required": ["file"],
                             "properties": {
-                                "file": {"type": "string", "contentMediaType": "application/pdf"}
+                                "file": {
+                                    "type": "string",
+                                    "format": "binary",
+                                    "contentMediaType": "application/pdf",
+                                    "minLength": 1,
+                                    "description": "The PDF's bytes, not empty.",
+                                }
                             },
-                        }
+                        },
+                        # A file part, with a filename as browsers and `curl -F
+                        # file=@x.pdf` send it: a part without one is a form field.
+                        "encoding": {
+                            "file": {
+                                "headers": {
+                                    "Content-Disposition": {
+                                        "schema": {"type": "string"},
+                                        "example": (
+                                            'form-data; name="file"; filename="diploma.pdf"'
+                                        ),
+                                    }
+                                },
+                            }
+                        },
                     }
                 },
             },
@@ -412,9 +491,10 @@ PATHS: dict[str, Any] = {
         "get": {
             "operationId": "jwks",
             "summary": "Public signing keys, past and present (RFC 7517 JWK Set)",
+            "parameters": [LANG],
             "responses": {
                 "200": _json(_ref("JWKS"), "All keys ever used; retired keys stay."),
-                **_errors(414, 429, 503),
+                **_errors(400, 414, 429, 503),
             },
         }
     },
@@ -422,9 +502,10 @@ PATHS: dict[str, Any] = {
         "get": {
             "operationId": "openapi",
             "summary": "This document",
+            "parameters": [LANG],
             "responses": {
                 "200": _json({"type": "object"}, "OpenAPI 3.1 description."),
-                **_errors(414, 429),
+                **_errors(400, 414, 429),
             },
         }
     },
@@ -446,7 +527,7 @@ PATHS: dict[str, Any] = {
         "get": {
             "operationId": "lookupPage",
             "summary": "Look-up page (HTML form)",
-            "parameters": [LANG],
+            "parameters": [PAGE_LANG],
             "responses": {"200": _html("The form."), **_errors(414, 429, html=True)},
         }
     },
@@ -454,7 +535,12 @@ PATHS: dict[str, Any] = {
         "get": {
             "operationId": "answerPage",
             "summary": "Answer page (HTML) for a look-up by number and surname or birth date",
-            "parameters": [{**p, "required": False} for p in LOOKUP_PARAMETERS],
+            "description": (
+                "No parameters: the empty form. A submitted form (any of the three "
+                "parameters present, even blank) needs the number and the surname or birth "
+                "date, else 422 with the form saying what is missing. " + _LOOKUP_DESCRIPTION
+            ),
+            "parameters": PAGE_LOOKUP_PARAMETERS,
             "responses": {
                 "200": _html("The answer, or the empty form."),
                 "503": _html("Status error: cannot check now."),
@@ -471,9 +557,13 @@ PATHS: dict[str, Any] = {
                     "name": "token",
                     "in": "path",
                     "required": True,
-                    "schema": {"type": "string", "maxLength": 1024},
+                    "description": (
+                        "The QR code's token. Anything else, of any length the address "
+                        "allows, answers the page for status invalid."
+                    ),
+                    "schema": {"type": "string", "minLength": 1},
                 },
-                LANG,
+                PAGE_LANG,
             ],
             "responses": {
                 "200": _html("The answer."),

@@ -98,7 +98,11 @@ def _records(
         if not isinstance(item, dict):
             problems.append(RowError(row, "(document)", "not_an_object"))
             continue
-        parsed = parse_record({"institution": institution, **item}, row)
+        given = item.get("institution")
+        # Left out, null or empty alike (as for every other field): the token's own.
+        if given is None or (isinstance(given, str) and not given.strip()):
+            item = {**item, "institution": institution}
+        parsed = parse_record(item, row)
         if isinstance(parsed, list):
             problems.extend(parsed)
         elif parsed.institution != institution:
@@ -139,13 +143,15 @@ def _idempotency_key() -> str | None:
 @bp.post("")
 def issue_documents() -> Response:
     """Issue one document (an object) or several (a list of objects)."""
+    runtime = current_runtime()
+    with runtime.database.session() as session:
+        _token(session)  # who asks comes first: a stranger's body is not even parsed
     body = _body()
     items = body if isinstance(body, list) else [body]
     if not items or len(items) > MAX_DOCUMENTS_PER_REQUEST:
         raise InvalidInput("bad_batch_size")
     key = _idempotency_key()
     request_hash = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
-    runtime = current_runtime()
     # A concurrent request with the same key loses the race on the unique
     # constraint; the second pass then replays the winner's answer.
     for _attempt in range(2):
