@@ -18,6 +18,7 @@ DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105 - refuse
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 DEFAULT_RATELIMIT = "60/minute;2000/day"
 DEFAULT_NUMBER_FAILURES = "10/hour"
+DEFAULT_REPORT_DAYS = 90  # an official report's validity (VERIFIER_REPORT_DAYS)
 
 
 ENVIRONMENTS = frozenset({"development", "test", "production"})
@@ -73,6 +74,7 @@ class Settings:
     number_failures: str = DEFAULT_NUMBER_FAILURES
     env: str = "development"
     instance_dir: Path = field(default_factory=default_instance_dir)
+    report_days: int = DEFAULT_REPORT_DAYS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -93,6 +95,7 @@ class Settings:
             number_failures=env.get("VERIFIER_NUMBER_FAILURES", DEFAULT_NUMBER_FAILURES),
             env=env.get("VERIFIER_ENV", "development").strip().lower(),
             instance_dir=instance_dir,
+            report_days=_days(env.get("VERIFIER_REPORT_DAYS", str(DEFAULT_REPORT_DAYS))),
         )
         settings.check()
         return settings
@@ -115,6 +118,10 @@ class Settings:
             raise ConfigurationError(
                 f"VERIFIER_BASE_URL must start with http:// or https://: {self.base_url!r}"
             )
+        if not 1 <= self.report_days <= 3650:
+            raise ConfigurationError(
+                f"VERIFIER_REPORT_DAYS must be 1 to 3650 days: {self.report_days!r}"
+            )
         if self.is_production:
             if weak_secret(self.secret_key):
                 raise ConfigurationError(
@@ -131,3 +138,12 @@ class Settings:
                     "VERIFIER_ENV=production needs VERIFIER_KEY_PASSPHRASE to encrypt signing "
                     f"keys: at least {MIN_PASSPHRASE} characters"
                 )
+
+
+def _days(text: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise ConfigurationError(
+            f"VERIFIER_REPORT_DAYS must be a whole number of days: {text!r}"
+        ) from None

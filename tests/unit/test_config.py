@@ -44,3 +44,14 @@ def test_a_weak_secret_is_refused_in_production(secret: str) -> None:
 def test_a_short_key_passphrase_is_refused_in_production() -> None:
     with pytest.raises(ConfigurationError, match="PASSPHRASE"):
         Settings.from_env({**GOOD, "VERIFIER_ENV": "production", "VERIFIER_KEY_PASSPHRASE": "x"})
+
+
+def test_reports_are_valid_for_90_days_unless_configured() -> None:
+    assert Settings.from_env({}).report_days == 90
+    assert Settings.from_env({"VERIFIER_REPORT_DAYS": " 30 "}).report_days == 30
+
+
+@pytest.mark.parametrize("days", ["0", "-5", "3651", "ninety", "1.5"])
+def test_a_report_validity_that_is_not_1_to_3650_whole_days_is_refused(days: str) -> None:
+    with pytest.raises(ConfigurationError, match="VERIFIER_REPORT_DAYS"):
+        Settings.from_env({"VERIFIER_REPORT_DAYS": days})

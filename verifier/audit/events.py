@@ -33,6 +33,7 @@ KEY_CREATED = "key_created"
 KEY_ROTATED = "key_rotated"
 KEY_COMPROMISED = "key_compromised"
 PDF_CERTIFICATE_CREATED = "pdf_certificate_created"
+REPORT_MADE = "report_made"  # an official report or letter (verifier.reports)
 
 # Any constant works; it names the one lock that serialises chain appends on PostgreSQL.
 _PG_CHAIN_LOCK = 0x76657269
