@@ -371,7 +371,7 @@ def print_data(report: StoredReport, base_url: str) -> ReportPrint:
     """What the report's PDF prints, from what was stored (the same page every time)."""
     answer = report.answer
     document = answer.get("document")
-    record = _record(document) if document else None
+    record = reported_record(report)
     names = (document or {}).get("institution", {}).get("name") or {}
     revocation = answer.get("revocation")
     superseded_at = answer.get("superseded_at")
@@ -410,6 +410,12 @@ def _time(text: str) -> dt.datetime:
 
 def _day(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
+
+
+def reported_record(report: StoredReport) -> Record | None:
+    """The document as the report showed it, or None (a letter stating not_found)."""
+    document = report.answer.get("document")
+    return _record(document) if document else None
 
 
 def _record(document: Mapping[str, Any]) -> Record:

@@ -22,7 +22,7 @@ from verifier.web import (
     strict_json,
     templating,
 )
-from verifier.web.public import api, site
+from verifier.web.public import api, reports, site
 from verifier.web.registrar_api import views as registrar_api
 from verifier.web.workspace import views as workspace
 
@@ -60,6 +60,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(site.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api.wellknown)
+    app.register_blueprint(reports.bp)
     app.register_blueprint(registrar_api.bp)
     app.register_blueprint(workspace.bp)
     workspace.limit_workspace(app)
@@ -69,7 +70,7 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     # this one asks the method first (the same checks, in another order).
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf = CSRFProtect(app)
-    for blueprint in (api.bp, api.wellknown, registrar_api.bp):
+    for blueprint in (api.bp, api.wellknown, registrar_api.bp, reports.api):
         csrf.exempt(blueprint)
 
     @app.before_request

@@ -21,6 +21,8 @@ _CODE_FOR_STATUS = {
     503: "unavailable",
 }
 JSON_PREFIXES = ("/api/", "/.well-known/")
+# Pages that also answer JSON when the client asks for it (a report's re-check, /r/<token>).
+NEGOTIATED_PREFIXES = ("/r/",)
 
 
 class ApiError(Exception):
@@ -43,8 +45,17 @@ def error_body(code: str, field: str | None = None) -> dict[str, Any]:
     return {"error": error}
 
 
+def prefers_json() -> bool:
+    """Whether the client's ``Accept`` puts JSON before HTML."""
+    best = request.accept_mimetypes.best_match(("text/html", "application/json"))
+    return best == "application/json"
+
+
 def wants_json() -> bool:
-    return request.path.startswith(JSON_PREFIXES)
+    path = request.path
+    return path.startswith(JSON_PREFIXES) or (
+        path.startswith(NEGOTIATED_PREFIXES) and prefers_json()
+    )
 
 
 def _api_error(exc: ApiError) -> tuple[Response, int]:

@@ -84,6 +84,16 @@ ERROR_MESSAGES: dict[str, LazyMessage] = {
     ),
     "missing_token": lazy_gettext("The verification code (token or QR link) is required."),
     "missing_file": lazy_gettext("Upload the PDF file in the multipart field 'file'."),
+    # Official reports (POST /api/v1/reports): refused exactly as a look-up's not_found.
+    "not_found": lazy_gettext(
+        "The registry holds no document with this number and this holder, so no report can "
+        "be made. Check the number and the surname (or birth date) as printed."
+    ),
+    "invalid_token": lazy_gettext(
+        "This verification code is not genuine, has been altered, or does not match the "
+        "registry, so no report can be made."
+    ),
+    "unsupported_language": lazy_gettext("The language must be one of uz, ru and en."),
     "too_many_queries": lazy_gettext("A batch may hold at most 1000 queries."),
     "no_such_route": lazy_gettext("There is nothing at this address."),
     "method_not_allowed": lazy_gettext("This method is not allowed at this address."),

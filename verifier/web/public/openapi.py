@@ -11,6 +11,7 @@ from typing import Any
 
 from verifier.verification.outcome import Status
 from verifier.web.messages import ERROR_MESSAGES
+from verifier.web.public import reports_openapi
 from verifier.web.public.lookup import MAX_BATCH
 from verifier.web.registrar_api import openapi as registrar_openapi
 from verifier.web.security import BODY_LIMITS, MAX_URL_LENGTH
@@ -501,9 +502,9 @@ def document() -> dict[str, Any]:
             ),
             "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
         },
-        "paths": {**PATHS, **registrar_openapi.PATHS},
+        "paths": {**PATHS, **registrar_openapi.PATHS, **reports_openapi.PATHS},
         "components": {
-            "schemas": {**SCHEMAS, **registrar_openapi.SCHEMAS},
+            "schemas": {**SCHEMAS, **registrar_openapi.SCHEMAS, **reports_openapi.SCHEMAS},
             "securitySchemes": registrar_openapi.SECURITY_SCHEMES,
         },
     }
