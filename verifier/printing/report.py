@@ -34,6 +34,7 @@ from verifier.printing.fonts import SANS, SANS_BOLD, SERIF_BOLD, register_fonts
 from verifier.printing.pades import PdfSigner
 from verifier.printing.page import ACCENT, INK, MUTED, NAVY, RULE, frame
 from verifier.printing.qrdraw import draw_qr, qr_total_size
+from verifier.printing.textfit import fit
 from verifier.printing.units import mm
 
 PAGE: tuple[float, float] = A4
@@ -366,10 +367,14 @@ def _header(canvas: Canvas, data: ReportPrint, t: Callable[[str], str]) -> float
         canvas.drawString(LEFT, y, line)
     y -= 11 * mm
     canvas.setFillColor(NAVY)
-    for line in wrap(t(TITLES[data.kind]), SERIF_BOLD, 16, width):
-        canvas.setFont(SERIF_BOLD, 16)
+    # One line when it fits at a readable size (Russian and Uzbek titles are long).
+    title = fit(
+        t(TITLES[data.kind]), SERIF_BOLD, width=width, max_size=16, min_size=12, max_lines=2
+    )
+    for line in title.lines:
+        canvas.setFont(SERIF_BOLD, title.size)
         canvas.drawString(LEFT, y, line)
-        y -= 16 * 1.25
+        y -= title.size * 1.25
     canvas.setFont(SANS, 9)
     canvas.setFillColor(ACCENT)
     for line in wrap(t(SUBTITLES[data.kind]), SANS, 9, width):

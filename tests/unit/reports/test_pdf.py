@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from jwcrypto import jwk as jwcrypto_jwk
 from jwcrypto import jws as jwcrypto_jws
 
@@ -140,3 +141,26 @@ def test_a_stored_report_prints_the_same_page_every_time(
     assert again is not None
     base_url = runtime.settings.base_url
     assert service.pdf(report, base_url) == service.pdf(again, base_url)
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "status"),
+    [
+        ("uz", "RASMIY TEKSHIRUV MAʼLUMOTNOMASI", "Haqiqiy"),
+        ("ru", "ОФИЦИАЛЬНАЯ СПРАВКА О ПРОВЕРКЕ", "Действителен"),
+        ("en", "OFFICIAL VERIFICATION REPORT", "Valid"),
+    ],
+)
+def test_the_report_is_written_in_the_language_asked(
+    runtime: Runtime,
+    issue: Callable[..., str],
+    make_report: MakeReport,
+    tmp_path: Path,
+    language: str,
+    title: str,
+    status: str,
+) -> None:
+    issue()
+    report = make_report(language=language)
+    text = " ".join(pdftotext(service.pdf(report, runtime.settings.base_url), tmp_path).split())
+    assert title in text and status in text

@@ -388,3 +388,16 @@ def test_the_openapi_document_describes_the_report_routes(client: FlaskClient) -
             "enum"
         ]
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "verdict"),
+    [("uz", "Haqiqiy maʼlumotnoma"), ("ru", "Подлинная справка"), ("en", "Genuine report")],
+)
+def test_the_re_check_page_speaks_the_readers_language(
+    client: FlaskClient, language: str, verdict: str
+) -> None:
+    report = body(create(client, number=NUMBER, surname=SURNAME))["report"]
+    page = client.get(f"/r/{report_token(report)}?lang={language}")
+    assert verdict in text_of(page)
+    assert f'<html lang="{language}">' in page.get_data(as_text=True)
