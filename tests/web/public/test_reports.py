@@ -401,3 +401,33 @@ def test_the_re_check_page_speaks_the_readers_language(
     page = client.get(f"/r/{report_token(report)}?lang={language}")
     assert verdict in text_of(page)
     assert f'<html lang="{language}">' in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("answer", "number"),
+    [
+        ("/verify?number=KT+2400101&surname=Gulomov&lang=en", "KT 2400101"),
+        ("/verify?number=KT2400103&surname=Qodirov&lang=en", "KT2400103"),
+    ],
+)
+def test_every_answer_that_shows_a_document_offers_its_official_report(
+    client: FlaskClient, answer: str, number: str
+) -> None:
+    page = text_of(client.get(answer))
+    link = re.search(r'<a class="button" href="([^"]+)">Official report \(PDF\)</a>', page)
+    assert link is not None
+    form = client.get(link.group(1))
+    assert form.status_code == 200 and number in text_of(form)
+
+
+def test_the_qr_answer_offers_a_report_made_from_its_token(
+    client: FlaskClient, token_of: Any
+) -> None:
+    page = text_of(client.get(f"/v/{token_of(NUMBER)}?lang=en"))
+    link = re.search(r'href="([^"]+)">Official report \(PDF\)<', page)
+    assert link is not None and f"token={token_of(NUMBER)}" in link.group(1)
+
+
+def test_a_not_found_answer_offers_no_report(client: FlaskClient) -> None:
+    page = text_of(client.get("/verify?number=KT2400101&surname=Karimov&lang=en"))
+    assert "Official report (PDF)" not in page
