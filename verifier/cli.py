@@ -32,7 +32,10 @@ from verifier.errors import (
 from verifier.imports import files
 from verifier.keys import lifecycle
 from verifier.printing.qr import qr_png
+from verifier.reports.check import check_report, check_report_offline
+from verifier.reports.check import describe as describe_report
 from verifier.runtime import Runtime
+from verifier.signing import tokens
 from verifier.signing.keys import KeyRing
 from verifier.staff import accounts, api_tokens
 from verifier.verification.outcome import Outcome
@@ -359,7 +362,7 @@ def _pdf_bytes(target: str) -> bytes | None:
 )
 @pass_runtime
 def verify(runtime: Runtime, target: str, jwks: Path | None, as_json: bool) -> None:
-    """Verify a token, QR URL or PDF file; exit 0 only if valid."""
+    """Verify a token, QR URL or PDF file, or a report's code; exit 0 only if valid (genuine)."""
     document_pdf = _pdf_bytes(target)
     if document_pdf is not None:
         if jwks is not None:
@@ -372,6 +375,8 @@ def verify(runtime: Runtime, target: str, jwks: Path | None, as_json: bool) -> N
                 ring = lifecycle.keyring(session)
                 certificates = runtime.keystore.certificates.published(key.kid for key in ring)
                 outcome = verify_pdf(session, document_pdf, ring, certificates=certificates)
+    elif tokens.declared_type(target) == tokens.REPORT_TYPE:
+        _verify_report(runtime, target, jwks, as_json)
     elif jwks is not None:
         outcome = verify_token_offline(target, KeyRing.from_jwks_file(jwks))
     else:
@@ -382,6 +387,28 @@ def verify(runtime: Runtime, target: str, jwks: Path | None, as_json: bool) -> N
     else:
         click.echo(describe(outcome))
     sys.exit(0 if outcome.is_valid else 1)
+
+
+def _verify_report(runtime: Runtime, target: str, jwks: Path | None, as_json: bool) -> NoReturn:
+    """An official report's or letter's code: genuine or not, expired, changed since (online)."""
+    if jwks is not None:
+        check = check_report_offline(target, KeyRing.from_jwks_file(jwks))
+    else:
+        with runtime.database.session() as session:
+            check = check_report(session, target, lifecycle.keyring(session))
+    if as_json:
+        answer = {
+            "status": check.status.value,
+            "checks": {c.name: {"passed": c.passed, "detail": c.detail} for c in check.checks},
+            "claims": check.claims.named() if check.claims is not None else None,
+            "expired": check.expired,
+            "changed": check.changed,
+        }
+        click.echo(json.dumps(answer, ensure_ascii=False, indent=2))
+    else:
+        click.echo(describe_report(check))
+    # Genuine is what verify judges; an expired report is still genuine (docs/reports.md).
+    sys.exit(0 if check.genuine else 1)
 
 
 def _verify_json(outcome: Outcome) -> dict[str, Any]:

@@ -19,6 +19,7 @@ DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105 - refuse
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 DEFAULT_RATELIMIT = "60/minute;2000/day"
 DEFAULT_NUMBER_FAILURES = "10/hour"
+DEFAULT_REPORT_DAYS = 90  # an official report's validity (VERIFIER_REPORT_DAYS)
 
 
 ENVIRONMENTS = frozenset({"development", "test", "production"})
@@ -123,6 +124,7 @@ class Settings:
     env: str = "development"
     instance_dir: Path = field(default_factory=default_instance_dir)
     operator: Operator = field(default_factory=Operator)
+    report_days: int = DEFAULT_REPORT_DAYS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -144,6 +146,7 @@ class Settings:
             env=env.get("VERIFIER_ENV", "development").strip().lower(),
             instance_dir=instance_dir,
             operator=Operator.from_env(env),
+            report_days=_days(env.get("VERIFIER_REPORT_DAYS", str(DEFAULT_REPORT_DAYS))),
         )
         settings.check()
         return settings
@@ -167,6 +170,8 @@ class Settings:
         privacy_url = self.operator.privacy_url
         if privacy_url and not privacy_url.startswith(("http://", "https://")):
             raise ConfigurationError("privacy_url_scheme", value=repr(privacy_url))
+        if not 1 <= self.report_days <= 3650:
+            raise ConfigurationError("report_days_range", value=self.report_days)
         if self.is_production:
             if weak_secret(self.secret_key):
                 raise ConfigurationError("production_secret_key")
@@ -178,3 +183,10 @@ class Settings:
                 raise ConfigurationError("production_operator")
             if privacy_url.startswith("http://"):
                 raise ConfigurationError("production_privacy_url")
+
+
+def _days(text: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise ConfigurationError("report_days_not_number", value=repr(text)) from None

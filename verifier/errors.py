@@ -131,7 +131,17 @@ MESSAGES: dict[str, str] = {
     "token_signature_length": N_("an Ed25519 signature is 64 bytes"),
     "token_bad_signature": N_("the signature does not match the document data"),
     "token_target_too_long": N_("token or URL is too long"),
-    "token_not_a_link": N_("URL is not a verification link (…/v/<token>)"),
+    "token_not_a_link": N_("URL is not a verification link (…/v/<token> or …/r/<token>)"),
+    "token_claim_report_number": N_("claim rn must be a report number such as VR-2026-00001234"),
+    "token_claim_report_status": N_("claim st must be one of %(choices)s"),
+    "token_claim_time": N_("claim %(claim)s must be a UTC time YYYY-MM-DDTHH:MM:SSZ"),
+    "token_claim_unreal_time": N_("claim %(claim)s is not a real time: %(value)s"),
+    "token_is_a_document": N_(
+        "this is the code of a document, not of an official report: check it at /v/<token>"
+    ),
+    "token_is_a_report": N_(
+        "this is the code of an official report, not of a document: check it at /r/<token>"
+    ),
     # signing: keys
     "key_kid_mismatch": N_("key %(kid)s: kid does not match the public key"),
     "key_compromise_without_time": N_("key %(kid)s: compromised status needs a compromise time"),
@@ -220,6 +230,8 @@ MESSAGES: dict[str, str] = {
     # configuration
     "unknown_environment": N_("VERIFIER_ENV must be one of %(choices)s: %(value)s"),
     "base_url_scheme": N_("VERIFIER_BASE_URL must start with http:// or https://: %(value)s"),
+    "report_days_range": N_("VERIFIER_REPORT_DAYS must be 1 to 3650 days: %(value)s"),
+    "report_days_not_number": N_("VERIFIER_REPORT_DAYS must be a whole number of days: %(value)s"),
     "privacy_url_scheme": N_("VERIFIER_PRIVACY_URL must start with http:// or https://: %(value)s"),
     "production_operator": N_(
         "VERIFIER_ENV=production needs the operator's name (VERIFIER_OPERATOR_NAME_UZ, "
@@ -244,6 +256,9 @@ MESSAGES: dict[str, str] = {
     "shared_rate_limit_storage": N_(
         "%(workers)s workers with VERIFIER_RATELIMIT_STORAGE_URL=%(url)s would each "
         "count rate limits alone; set it to redis://… (shared) or run one worker"
+    ),
+    "migration_broken_references": N_(
+        "migration left %(count)s broken reference(s), e.g. %(example)s; nothing was changed"
     ),
     "database_unavailable": N_("the registry database cannot be reached"),
     # the command line
@@ -289,6 +304,16 @@ MESSAGES: dict[str, str] = {
     "code_not_text": N_("code must be a string"),
     "invalid_reason": N_("The reason or its code is not accepted."),
     "conflict": N_("The registry has changed in the meantime; reload the page."),
+    "nothing_to_report": N_("no report can be made of a %(status)s answer"),
+    # the web: official reports (a refusal is worded as a look-up's not_found)
+    "report_not_found": N_(
+        "The registry holds no document with this number and this holder, so no report can "
+        "be made. Check the number and the surname (or birth date) as printed."
+    ),
+    "invalid_token": N_(
+        "This verification code is not genuine, has been altered, or does not match the "
+        "registry, so no report can be made."
+    ),
 }
 
 

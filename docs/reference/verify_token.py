@@ -7,9 +7,13 @@ beside it, and a diploma's QR code can be checked with nothing else:
 
     python verify_token.py --jwks jwks.json 'https://…/v/eyJhbGciOi…'
 
-It prints {"status", "rule", "reason", "claims"} as JSON and exits 0 for
-"valid", 1 for "invalid", 3 for "unsupported" and 2 when it cannot run (a bad
-JWKS file, wrong arguments). Section numbers (§) refer to docs/token-format.md.
+It checks an official report's or letter's code (…/r/…, type R) the same way.
+It prints {"status", "rule", "reason", "claims", "expired"} as JSON and exits 0
+for "valid", 1 for "invalid", 3 for "unsupported" and 2 when it cannot run (a
+bad JWKS file, wrong arguments). "expired" is null for a document and, for a
+report, whether its validity has ended by this computer's clock (§13): shown
+beside the verdict, never instead of it. Section numbers (§) refer to
+docs/token-format.md.
 """
 
 from __future__ import annotations
@@ -46,6 +50,9 @@ BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 NUMBER = re.compile(r"[A-Z]{1,4}[0-9]{1,12}")
 INSTITUTION = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,15}")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+REPORT_NUMBER = re.compile(r"[A-Z]{1,4}-[0-9]{4}-[0-9]{1,12}")
+TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+REPORT_STATUSES = ("valid", "revoked", "superseded", "expired", "not_found")
 STATUSES = ("active", "retired", "compromised")  # §5.2
 
 # §3.3: position -> (claim, kind) for each document type.
@@ -64,6 +71,16 @@ LAYOUTS = {
     "D": (*COMMON, ("pc", "text"), ("q", "text")),
     "T": (*COMMON, ("dn", "number"), ("gd", "digest")),
     "C": (*COMMON, ("cn", "text"), ("h", "hours")),
+    # §13: an official report or letter.
+    "R": (
+        ("v", "version"),
+        ("t", "type"),
+        ("rn", "report number"),
+        ("no", "number"),
+        ("st", "status"),
+        ("ca", "time"),
+        ("ex", "time"),
+    ),
 }
 
 
@@ -89,6 +106,7 @@ class Result:
     claims: dict[str, Any] | None = None
     kid: str | None = None
     key_status: str | None = None
+    expired: bool | None = None  # reports only (§13), by this computer's clock
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -98,6 +116,7 @@ class Result:
             "kid": self.kid,
             "key_status": self.key_status,
             "claims": self.claims,
+            "expired": self.expired,
         }
 
 
@@ -189,15 +208,16 @@ def load_jwks(document: Any) -> dict[str, Key]:
 
 
 def token_from_target(target: str) -> str:
-    """§1: a bare token, or the path text after the last /v/ of an http(s) URL."""
+    """§1: a bare token, or the path text after the last /v/ or /r/ of an http(s) URL."""
     target = target.strip(TARGET_SPACE)
     if len(target) > MAX_TARGET_LENGTH:
         raise invalid("1", "token or URL is too long")
     if target.startswith(("http://", "https://")):
         path = urlsplit(target).path  # query and fragment dropped, nothing percent-decoded
-        if "/v/" not in path:
-            raise invalid("1", "URL is not a verification link (…/v/<token>)")
-        return path.rsplit("/v/", 1)[1]
+        at = max(path.rfind("/v/"), path.rfind("/r/"))
+        if at < 0:
+            raise invalid("1", "URL is not a verification link (…/v/<token> or …/r/<token>)")
+        return path[at + 3 :]
     return target
 
 
@@ -242,8 +262,26 @@ def check_value(kind: str, value: Any, name: str) -> None:
     elif kind == "hours":
         if type(value) is not int or not 1 <= value <= 99_999:
             raise invalid("3.4", f"claim {name} must be an integer 1-99999")
+    elif kind == "report number":
+        if not isinstance(value, str) or REPORT_NUMBER.fullmatch(value) is None:
+            raise invalid("3.4", f"claim {name} must be a report number (VR-2026-00001234)")
+    elif kind == "status":
+        if not isinstance(value, str) or value not in REPORT_STATUSES:
+            raise invalid("3.4", f"claim {name} must be one of {', '.join(REPORT_STATUSES)}")
+    elif kind == "time":
+        parse_time(value, name)
     else:  # pragma: no cover - the layouts name only the kinds above
         raise AssertionError(kind)
+
+
+def parse_time(value: Any, name: str) -> dt.datetime:
+    """§3.4 *time*: YYYY-MM-DDTHH:MM:SSZ, a real moment in UTC (no leap second)."""
+    if not isinstance(value, str) or TIME.fullmatch(value) is None:
+        raise invalid("3.4", f"claim {name} must be a UTC time YYYY-MM-DDTHH:MM:SSZ")
+    try:
+        return dt.datetime.fromisoformat(value[:-1]).replace(tzinfo=dt.UTC)
+    except ValueError:
+        raise invalid("3.4", f"claim {name} is not a moment of the calendar") from None
 
 
 def check_payload(payload: Any) -> dict[str, Any]:
@@ -304,7 +342,10 @@ def _verify(token: str, keys: dict[str, Key]) -> Result:
     claims = check_payload(parse_json(payload_bytes))
     if key.status == "compromised":
         raise invalid("5.2", f"key {key.kid} is compromised: offline its signature proves nothing")
-    return Result("valid", None, "valid as signed", claims, key.kid, key.status)
+    expired = None
+    if claims["t"] == "R":  # §13: a report's validity, by this computer's clock
+        expired = dt.datetime.now(dt.UTC) >= parse_time(claims["ex"], "ex")
+    return Result("valid", None, "valid as signed", claims, key.kid, key.status, expired)
 
 
 def main(argv: list[str]) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -10,9 +11,15 @@ from pathlib import Path
 import pypdfium2
 import pytest
 import zxingcpp
+from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped]
+from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
 
 from verifier.documents import registry
 from verifier.keys import lifecycle
+from verifier.keys.lifecycle import active_key
 from verifier.printing.data import PrintData
 from verifier.printing.labels import UZ_EN, Languages
 from verifier.printing.pades import PdfSigner
@@ -40,6 +47,23 @@ def signed(runtime: Runtime, number: str) -> bytes:
     with runtime.database.session() as session:
         signer = PdfSigner(lifecycle.document_signing_key(session, runtime.keystore))
     return render_signed(data_for(runtime, number), signer)
+
+
+def trusting_our_certificate(runtime: Runtime) -> ValidationContext:
+    """A pyHanko validation context whose one trust root is the active key's certificate."""
+    with runtime.database.session() as session:
+        row = active_key(session)
+        assert row is not None
+        certificate = runtime.keystore.certificates.certificate(row.kid)
+    der = certificate.public_bytes(serialization.Encoding.DER)
+    return ValidationContext(trust_roots=[asn1_x509.Certificate.load(der)])
+
+
+def pyhanko_status(pdf: bytes, context: ValidationContext) -> tuple[bool, bool, str]:
+    """pyHanko's judgement of the first signature: intact, valid, and what it covers."""
+    signature = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0]
+    status = validate_pdf_signature(signature, context)
+    return status.intact, status.valid, status.coverage.name if status.coverage else "NONE"
 
 
 def decode_qr_codes(pdf: bytes, page: int = 0, dpi: int = 200) -> list[str]:

@@ -101,3 +101,14 @@ def test_production_needs_an_https_privacy_url() -> None:
         Settings.from_env(
             {**GOOD, "VERIFIER_ENV": "production", "VERIFIER_PRIVACY_URL": "http://edu.uz/p"}
         )
+
+
+def test_reports_are_valid_for_90_days_unless_configured() -> None:
+    assert Settings.from_env({}).report_days == 90
+    assert Settings.from_env({"VERIFIER_REPORT_DAYS": " 30 "}).report_days == 30
+
+
+@pytest.mark.parametrize("days", ["0", "-5", "3651", "ninety", "1.5"])
+def test_a_report_validity_that_is_not_1_to_3650_whole_days_is_refused(days: str) -> None:
+    with pytest.raises(ConfigurationError, match="VERIFIER_REPORT_DAYS"):
+        Settings.from_env({"VERIFIER_REPORT_DAYS": days})

@@ -64,6 +64,8 @@ class EventKind(StrEnum):
     API_TOKEN_REVOKED = "api_token_revoked"  # noqa: S105 - an event kind
     # The audit itself
     AUDIT_RUN = "audit_run"
+    # Official reports and letters
+    REPORT_MADE = "report_made"  # an official report or letter (verifier.reports)
 
 
 # Any constant works; it names the one lock that serialises chain appends on PostgreSQL.

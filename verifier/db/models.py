@@ -348,3 +348,49 @@ class ImportJob(Base):
 def table(model: type[Base]) -> Table:
     """The Core table of a model, for bulk inserts without the ORM's per-row bookkeeping."""
     return cast(Table, model.__table__)
+
+
+class Report(Base):
+    """An official verification report or letter: what was asked, what the registry
+    answered then, and the signed token its QR code carries (verifier.reports)."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        CheckConstraint("kind IN ('report', 'letter')", name="kind"),
+        CheckConstraint("asked_by IN ('surname', 'birth_date', 'token')", name="asked_by"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    # None for a letter that states not_found: no document to point at.
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
+    document_number: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))  # the document's status, as reported
+    checked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    language: Mapped[str] = mapped_column(String(2))
+    asked_by: Mapped[str] = mapped_column(String(16))
+    asked_surname: Mapped[str | None] = mapped_column(String(100))
+    asked_birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    # The JSON answer as reported (verification.answers.outcome_json), canonical JSON.
+    answer: Mapped[str] = mapped_column(Text)
+    issuer: Mapped[str] = mapped_column(String(300))
+    signer_name: Mapped[str | None] = mapped_column(String(200))
+    signer_position: Mapped[str | None] = mapped_column(String(200))
+    reference: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)
+    kid: Mapped[str] = mapped_column(String(16))
+    token: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ReportCounter(Base):
+    """The last number given in a series and year (VR reports, VL letters)."""
+
+    __tablename__ = "report_counters"
+
+    series: Mapped[str] = mapped_column(String(4), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer)

@@ -46,8 +46,7 @@ def migrating(database: Database) -> Iterator[Connection]:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
                         raise ConfigurationError(
-                            f"migration left {len(broken)} broken reference(s), e.g. {broken[0]}; "
-                            "nothing was changed"
+                            "migration_broken_references", count=len(broken), example=str(broken[0])
                         )
         finally:
             if sqlite:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
 
-from verifier.printing.qrmatrix import qr_row_strings
+from verifier.printing.qrmatrix import budget_version, qr_row_strings
 from verifier.printing.units import mm
 
 QUIET_ZONE = 4  # modules of light margin on every side (ISO/IEC 18004 minimum)
@@ -76,6 +76,10 @@ def draw_qr(canvas: Canvas, url: str, x: float, y: float, symbol_mm: float = 32)
 
 
 def qr_total_size(url: str, symbol_mm: float = 32.0) -> float:
-    """Width in points of the drawn code, quiet zone included."""
-    count = len(qr_row_strings(url))
+    """Width in points of the drawn code, quiet zone included.
+
+    From the version alone (17 + 4 per version modules a side): a layout that
+    places the code by its size must not encode and mask it twice.
+    """
+    count = 17 + 4 * budget_version(url.encode())
     return symbol_mm * mm / count * (count + 2 * QUIET_ZONE)

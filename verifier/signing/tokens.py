@@ -1,5 +1,9 @@
 """Claims <-> compact JWS token, strict verification, and the QR URL.
 
+Two kinds of token share one profile: a document's (types D, T, C: what is
+printed on the paper) and an official report's or letter's (type R: which
+report, about which document, what it said, when, and until when).
+
 The token is what makes paper verifiable offline and forever, so parsing is
 deliberately narrow: size limits before any decoding, canonical base64url only,
 a closed set of header members and claims, no duplicate JSON keys. Anything
@@ -48,6 +52,8 @@ MAX_PAYLOAD_BYTES = 768
 # tests check it against the qrcode library.
 QR_MAX_BYTES = 412
 QR_PATH = "/v/"
+REPORT_PATH = "/r/"  # a report's or letter's QR: {BASE_URL}/r/{token} (token-format.md §13)
+REPORT_TYPE = "R"
 
 _TYPE_CODES = {
     DocumentType.DIPLOMA: "D",
@@ -59,6 +65,12 @@ _TYPES_BY_CODE = {code: kind for kind, code in _TYPE_CODES.items()}
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _NUMBER = re.compile(r"[A-Z]{1,4}[0-9]{1,12}")
 _INSTITUTION = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,15}")
+_REPORT_NUMBER = re.compile(r"[A-Z]{1,4}-[0-9]{4}-[0-9]{1,12}")
+# RFC 3339 in UTC to the second, one spelling only (§3.4, *time*).
+_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+# What a report may say of its document: the look-up's status words that name
+# one (and not_found, which only a staff member's letter states).
+REPORT_STATUSES = ("valid", "revoked", "superseded", "expired", "not_found")
 MAX_TEXT_LENGTH = 300  # code points
 # Unicode White_Space, written out: str.strip() and JavaScript's trim() each use
 # a set of their own, and two verifiers must reject the same texts (§3.4).
@@ -83,6 +95,7 @@ _LAYOUT = {
     DocumentType.TRANSCRIPT: (*_COMMON, "dn", "gd"),
     DocumentType.CERTIFICATE: (*_COMMON, "cn", "h"),
 }
+_REPORT_LAYOUT = ("v", "t", "rn", "no", "st", "ca", "ex")
 
 
 @dataclass(frozen=True)
@@ -150,19 +163,13 @@ class Claims:
     @classmethod
     def from_payload(cls, payload: object) -> Claims:
         """Strictly validate a decoded claim array (exact length and types per position)."""
-        if not isinstance(payload, list) or not payload:
-            raise MalformedToken("token_claims_not_array")
-        # bool is a subclass of int; JSON true is not the integer 1 (§3.4).
-        if type(payload[0]) is not int:
-            raise MalformedToken("token_version_not_integer")
-        if payload[0] != FORMAT_VERSION:
-            raise UnsupportedToken("token_version_unsupported", version=payload[0])
-        if len(payload) < 2 or not isinstance(payload[1], str):
-            raise MalformedToken("token_type_not_text")
-        kind = _TYPES_BY_CODE.get(payload[1])
-        if kind is None:
-            # A later addition to version 1 (§3.2): say so rather than "forged".
-            raise UnsupportedToken("token_type_unsupported", type=repr(payload[1]))
+        claims = claims_from_payload(payload)
+        if isinstance(claims, ReportClaims):
+            raise ReportNotDocument()
+        return claims
+
+    @classmethod
+    def _from_list(cls, kind: DocumentType, payload: list[Any]) -> Claims:
         layout = _LAYOUT[kind]
         if len(payload) != len(layout):
             raise MalformedToken(
@@ -197,6 +204,98 @@ class Claims:
 
 
 _CLAIM_FIELDS = tuple(f.name for f in fields(Claims))
+
+
+def _type_code(payload: object) -> str:
+    """§3.1 and §3.2: the version, then the type code of a decoded claim array."""
+    if not isinstance(payload, list) or not payload:
+        raise MalformedToken("token_claims_not_array")
+    # bool is a subclass of int; JSON true is not the integer 1 (§3.4).
+    if type(payload[0]) is not int:
+        raise MalformedToken("token_version_not_integer")
+    if payload[0] != FORMAT_VERSION:
+        raise UnsupportedToken("token_version_unsupported", version=payload[0])
+    if len(payload) < 2 or not isinstance(payload[1], str):
+        raise MalformedToken("token_type_not_text")
+    code = payload[1]
+    if code != REPORT_TYPE and code not in _TYPES_BY_CODE:
+        # A later addition to version 1 (§3.2): say so rather than "forged".
+        raise UnsupportedToken("token_type_unsupported", type=repr(code))
+    return code
+
+
+def claims_from_payload(payload: object) -> Claims | ReportClaims:
+    """Strictly validate a decoded claim array of any type: a document's or a report's."""
+    code = _type_code(payload)
+    assert isinstance(payload, list)
+    if code == REPORT_TYPE:
+        return ReportClaims._from_list(payload)
+    return Claims._from_list(_TYPES_BY_CODE[code], payload)
+
+
+@dataclass(frozen=True)
+class ReportClaims:
+    """What an official report or letter signs (type ``R``, docs/token-format.md §13).
+
+    Which report, about which document, what the registry answered then, when,
+    and until when the report may be relied on. Nothing personal: the re-check
+    (``GET /r/<token>``) reads the registry now, and the report's paper shows
+    the rest.
+    """
+
+    number: str  # the report's or letter's number, e.g. VR-2026-00001234
+    document_number: str  # canonical, e.g. KT2400101
+    status: str  # one of REPORT_STATUSES: the document's status at checked_at
+    checked_at: dt.datetime  # UTC, whole seconds
+    expires: dt.datetime  # UTC, whole seconds
+
+    def __post_init__(self) -> None:
+        # Values the token cannot carry would be signed as something else.
+        _report_number(self.number)
+        _number(self.document_number, "no")
+        _status(self.status)
+        for moment in (self.checked_at, self.expires):
+            if moment.utcoffset() != dt.timedelta(0) or moment.microsecond:
+                raise ValueError("report times are UTC, in whole seconds")
+
+    def named(self) -> dict[str, Any]:
+        """The claims under their names in docs/token-format.md §3.3, in layout order."""
+        return dict(zip(_REPORT_LAYOUT, self.to_payload(), strict=True))
+
+    def to_payload(self) -> list[Any]:
+        return [
+            FORMAT_VERSION,
+            REPORT_TYPE,
+            self.number,
+            self.document_number,
+            self.status,
+            _time_text(self.checked_at),
+            _time_text(self.expires),
+        ]
+
+    def to_json(self) -> bytes:
+        return _COMPACT_UTF8.encode(self.to_payload()).encode()
+
+    def expired(self, now: dt.datetime) -> bool:
+        """Whether the report's validity has ended at ``now`` (it ends at ``expires``)."""
+        return now >= self.expires
+
+    @classmethod
+    def _from_list(cls, payload: list[Any]) -> ReportClaims:
+        if len(payload) != len(_REPORT_LAYOUT):
+            raise MalformedToken(
+                "token_claim_count", type="report", expected=len(_REPORT_LAYOUT), count=len(payload)
+            )
+        _, _, number, document_number, status, checked_at, expires = payload
+        return cls(
+            number=_report_number(number),
+            document_number=_number(document_number, "no"),
+            status=_status(status),
+            checked_at=_time(checked_at, "ca"),
+            expires=_time(expires, "ex"),
+        )
+
+
 # The optional claims, by their field: each type's layout leaves some out, and
 # a value there could not be signed. Checked in the order the layouts name them.
 _OPTIONAL_CLAIMS = (
@@ -243,6 +342,31 @@ def _number(value: object, name: str) -> str:
     if not isinstance(value, str) or _NUMBER.fullmatch(value) is None:
         raise MalformedToken("token_claim_number", claim=name)
     return value
+
+
+def _report_number(value: object) -> str:
+    if not isinstance(value, str) or _REPORT_NUMBER.fullmatch(value) is None:
+        raise MalformedToken("token_claim_report_number")
+    return value
+
+
+def _status(value: object) -> str:
+    if not isinstance(value, str) or value not in REPORT_STATUSES:
+        raise MalformedToken("token_claim_report_status", choices=", ".join(REPORT_STATUSES))
+    return value
+
+
+def _time(value: object, name: str) -> dt.datetime:
+    if not isinstance(value, str) or _TIME.fullmatch(value) is None:
+        raise MalformedToken("token_claim_time", claim=name)
+    try:
+        return dt.datetime.fromisoformat(value[:-1]).replace(tzinfo=dt.UTC)
+    except ValueError:
+        raise MalformedToken("token_claim_unreal_time", claim=name, value=value) from None
+
+
+def _time_text(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _institution(value: object) -> str:
@@ -299,12 +423,42 @@ def sign(claims: Claims, signer: Signer) -> str:
     return sign_payloads([claims.to_json()], signer)[0]
 
 
+class ReportNotDocument(MalformedToken):
+    """A genuine report's or letter's token given where a document's is expected."""
+
+    def __init__(self) -> None:
+        super().__init__("token_is_a_report")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), ())
+
+
+class DocumentNotReport(MalformedToken):
+    """A document's token given where a report's is expected."""
+
+    def __init__(self) -> None:
+        super().__init__("token_is_a_document")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), ())
+
+
 @dataclass(frozen=True)
 class VerifiedToken:
-    """A token whose signature verified under ``key``; only :func:`verify` makes one."""
+    """A document's token whose signature verified under ``key``; only :func:`verify` makes one."""
 
     token: str
     claims: Claims
+    key: PublicKey
+    algorithm: str
+
+
+@dataclass(frozen=True)
+class VerifiedReport:
+    """A report's token whose signature verified; only :func:`verify_report` makes one."""
+
+    token: str
+    claims: ReportClaims
     key: PublicKey
     algorithm: str
 
@@ -346,7 +500,29 @@ def _segment(text: str, what: str, limit: int) -> bytes:
 
 
 def verify(token: str, keyring: KeyRing) -> VerifiedToken:
-    """Strictly verify a compact JWS token; raise a :class:`TokenError` on any problem."""
+    """Strictly verify a document's compact JWS token; raise a :class:`TokenError` on any problem.
+
+    A genuine report token raises :class:`ReportNotDocument`.
+    """
+    verified = verify_any(token, keyring)
+    if isinstance(verified, VerifiedReport):
+        raise ReportNotDocument()
+    return verified
+
+
+def verify_report(token: str, keyring: KeyRing) -> VerifiedReport:
+    """Strictly verify a report's or letter's token (type ``R``); raise a :class:`TokenError`.
+
+    A genuine document token raises :class:`DocumentNotReport`.
+    """
+    verified = verify_any(token, keyring)
+    if isinstance(verified, VerifiedToken):
+        raise DocumentNotReport()
+    return verified
+
+
+def verify_any(token: str, keyring: KeyRing) -> VerifiedToken | VerifiedReport:
+    """Strictly verify a token of any type; raise a :class:`TokenError` on any problem."""
     if not isinstance(token, str) or not token:
         raise MalformedToken("token_empty")
     if len(token) > MAX_TOKEN_LENGTH:
@@ -379,7 +555,9 @@ def verify(token: str, keyring: KeyRing) -> VerifiedToken:
         genuine = False
     if not genuine:
         raise BadSignature("token_bad_signature")
-    claims = Claims.from_payload(_json(payload_bytes, "payload"))
+    claims = claims_from_payload(_json(payload_bytes, "payload"))
+    if isinstance(claims, ReportClaims):
+        return VerifiedReport(token=token, claims=claims, key=public, algorithm=algorithm)
     return VerifiedToken(token=token, claims=claims, key=public, algorithm=algorithm)
 
 
@@ -388,14 +566,39 @@ def qr_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}{QR_PATH}{token}"
 
 
+def report_url(base_url: str, token: str) -> str:
+    """The exact QR content of a report or letter: ``{base_url}/r/{token}``."""
+    return f"{base_url.rstrip('/')}{REPORT_PATH}{token}"
+
+
 def token_from_target(target: str) -> str:
-    """Accept a bare token or a full QR URL and return the token."""
+    """A bare token, or the token in a QR URL (``…/v/<token>`` or ``…/r/<token>``)."""
     target = target.strip(_TARGET_SPACE)
     if len(target) > MAX_TOKEN_LENGTH + 512:
         raise MalformedToken("token_target_too_long")
     if target.startswith(("http://", "https://")):
         path = urlsplit(target).path
-        if QR_PATH not in path:
+        # The text after the last /v/ or /r/, whichever comes later (§1).
+        at = max(path.rfind(QR_PATH), path.rfind(REPORT_PATH))
+        if at < 0:
             raise MalformedToken("token_not_a_link")
-        return path.rsplit(QR_PATH, 1)[1]
+        return path[at + len(QR_PATH) :]
     return target
+
+
+def declared_type(target: str) -> str | None:
+    """The type code a token's payload declares, unverified, or None if none can be read.
+
+    Only to choose which verification to run (a document's or a report's), each
+    of which then verifies the token in full: never a verdict by itself.
+    """
+    try:
+        parts = token_from_target(target).split(".")
+        if len(parts) != 3 or len(parts[1]) > MAX_TOKEN_LENGTH:
+            return None
+        payload = _json(_segment(parts[1], "payload", MAX_PAYLOAD_BYTES), "payload")
+    except MalformedToken:
+        return None
+    if isinstance(payload, list) and len(payload) > 1 and isinstance(payload[1], str):
+        return payload[1]
+    return None

@@ -203,6 +203,9 @@ def verify_number(
 def _verify_signature(target: str, keyring: KeyRing) -> tokens.VerifiedToken | Outcome:
     try:
         verified = tokens.verify(tokens.token_from_target(target), keyring)
+    except tokens.ReportNotDocument as exc:
+        # Genuine, but a report's: named apart from a forgery, like a newer version.
+        return Outcome(Status.INVALID, None, (Check("version", False, str(exc)),))
     except UnsupportedToken as exc:
         # Genuinely signed, in a version or type this code cannot read: still not
         # "valid", but named apart from a forgery (token-format.md §3.1).

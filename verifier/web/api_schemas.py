@@ -59,3 +59,10 @@ PAGE_LANG: dict[str, Any] = {
     ),
     "schema": {"anyOf": [{"type": "string", "enum": list(LANGUAGES)}, {"type": "string"}]},
 }
+
+
+DATE_OR_BLANK = {
+    "type": "string",
+    "anyOf": [{"format": "date"}, {"pattern": BLANK}],
+    "description": "YYYY-MM-DD; empty means not given.",
+}

@@ -49,6 +49,8 @@ _CODE_FOR_STATUS = {
 }
 JSON_PREFIXES = ("/api/", "/.well-known/")
 RETRY_AFTER_UNAVAILABLE = 30  # seconds: long enough for a database restart
+# Pages that also answer JSON when the client asks for it (a report's re-check, /r/<token>).
+NEGOTIATED_PREFIXES = ("/r/",)
 
 
 def status_of(error: VerifierError) -> int:
@@ -113,8 +115,17 @@ def _add_headers(response: Response, error: VerifierError) -> None:
         response.headers["Retry-After"] = str(error.retry_after)
 
 
+def prefers_json() -> bool:
+    """Whether the client's ``Accept`` puts JSON before HTML."""
+    best = request.accept_mimetypes.best_match(("text/html", "application/json"))
+    return best == "application/json"
+
+
 def wants_json() -> bool:
-    return request.path.startswith(JSON_PREFIXES)
+    path = request.path
+    return path.startswith(JSON_PREFIXES) or (
+        path.startswith(NEGOTIATED_PREFIXES) and prefers_json()
+    )
 
 
 def _refused(refused: Refused) -> Response:

@@ -74,10 +74,12 @@ def unsupported_language() -> bool:
 
 def _refuse_unknown_language_in_json() -> None:
     # Imported here: web.errors -> messages -> i18n, so i18n cannot import it at its top.
-    from verifier.web.errors import wants_json
+    from verifier.web.errors import JSON_PREFIXES
 
-    # Only on routes that exist: an unknown address stays a 404 whatever it asks.
-    if request.url_rule is not None and wants_json() and unsupported_language():
+    # Only on the JSON API's routes that exist: an unknown address stays a 404 whatever
+    # it asks, and a page that also answers JSON (a report's re-check) is a page.
+    json_route = request.path.startswith(JSON_PREFIXES)
+    if request.url_rule is not None and json_route and unsupported_language():
         raise Malformed("unsupported_language", field="lang")
 
 

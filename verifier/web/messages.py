@@ -77,7 +77,7 @@ PUBLIC_ERROR_CODES = (
     "malformed_birth_date", "unsupported_language", "missing_number", "missing_surname",
     "missing_token", "missing_file", "too_many_queries", "no_such_route", "method_not_allowed",
     "too_large", "uri_too_long", "unsupported_media_type", "rate_limited", "unavailable",
-    "internal_error",
+    "internal_error", "not_found", "invalid_token",
 )  # fmt: skip
 ERROR_MESSAGES: dict[str, Message] = {code: Message(MESSAGES[code]) for code in PUBLIC_ERROR_CODES}
 
@@ -131,4 +131,23 @@ OFFLINE_TEXTS: dict[str, Message] = {
     "type_D": DOCUMENT_TYPES["diploma"],
     "type_T": DOCUMENT_TYPES["transcript"],
     "type_C": DOCUMENT_TYPES["certificate"],
+    # An official report's or letter's code (token-format.md §13).
+    "type_R": lazy_gettext("Official verification report or letter"),
+    "claim_rn": lazy_gettext("Report or letter number"),
+    "claim_st": lazy_gettext("Status stated"),
+    "claim_ca": lazy_gettext("Checked at (UTC)"),
+    "claim_ex": lazy_gettext("Valid until (UTC)"),
+    "status_valid": STATUS_WORDS[Status.VALID],
+    "status_revoked": STATUS_WORDS[Status.REVOKED],
+    "status_superseded": STATUS_WORDS[Status.SUPERSEDED],
+    "status_expired": lazy_gettext("Expired"),
+    "status_not_found": STATUS_WORDS[Status.NOT_FOUND],
+    "report_current": lazy_gettext(
+        "The report is within its validity. It states the status at the time of its check: "
+        "the registry tells the status now."
+    ),
+    "report_expired": lazy_gettext(
+        "The report's validity has ended: it states the status at the time of its check only. "
+        "Ask the registry for the status now."
+    ),
 }

@@ -154,6 +154,7 @@ STORED_KINDS = {
     "ACCOUNT_DISABLED": "account_disabled", "ACCOUNT_ENABLED": "account_enabled",
     "ACCESS_REFUSED": "access_refused", "API_TOKEN_CREATED": "api_token_created",
     "API_TOKEN_REVOKED": "api_token_revoked", "AUDIT_RUN": "audit_run",
+    "REPORT_MADE": "report_made",
 }  # fmt: skip
 
 

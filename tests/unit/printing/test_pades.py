@@ -7,15 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped]
-from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils.generic import TextStringObject
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko_certvalidator import ValidationContext
 
-from tests.support.pdfs import pdfsig, signed
+from tests.support.pdfs import pdfsig, pyhanko_status, signed, trusting_our_certificate
 from verifier.errors import SigningKeyError
 from verifier.keys import lifecycle
 from verifier.keys.lifecycle import active_key
@@ -23,21 +18,6 @@ from verifier.runtime import Runtime
 from verifier.signing.certificates import DocumentCertificates
 from verifier.verification.outcome import Outcome, Status
 from verifier.verification.service import verify_pdf
-
-
-def trusting_our_certificate(runtime: Runtime) -> ValidationContext:
-    with runtime.database.session() as session:
-        row = active_key(session)
-        assert row is not None
-        certificate = runtime.keystore.certificates.certificate(row.kid)
-    der = certificate.public_bytes(serialization.Encoding.DER)
-    return ValidationContext(trust_roots=[asn1_x509.Certificate.load(der)])
-
-
-def pyhanko_status(pdf: bytes, context: ValidationContext) -> tuple[bool, bool, str]:
-    signature = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0]
-    status = validate_pdf_signature(signature, context)
-    return status.intact, status.valid, status.coverage.name if status.coverage else "NONE"
 
 
 def test_pyhanko_reports_the_signature_intact_valid_and_covering_the_whole_file(

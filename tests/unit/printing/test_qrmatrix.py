@@ -3,6 +3,8 @@ and zxing-cpp reads back, however qrmatrix builds it."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 import qrcode
 import segno
@@ -12,9 +14,11 @@ from hypothesis import strategies as st
 from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
 from qrcode.util import MODE_8BIT_BYTE, QRData
+from reportlab.pdfgen.canvas import Canvas
 
 from verifier.errors import VerifierError
 from verifier.printing import qrmatrix
+from verifier.printing.qrdraw import draw_qr, qr_total_size
 from verifier.printing.qrmatrix import MAX_VERSION
 
 # What follows /v/ in a QR URL: base64url segments and dots.
@@ -137,3 +141,10 @@ def test_a_version_beyond_the_budget_is_refused() -> None:
 def test_a_url_beyond_the_budget_is_refused() -> None:
     with pytest.raises(VerifierError, match="budget"):
         qrmatrix.qr_row_strings("https://verify.example.uz/v/" + "A" * 400)
+
+
+@pytest.mark.parametrize("length", [20, 150, 300, 380])
+def test_the_size_a_layout_reserves_is_the_size_drawn(length: int) -> None:
+    url = "https://diplom.example.uz/r/" + "a" * length
+    placed = draw_qr(Canvas(io.BytesIO()), url, 0, 0, 32)
+    assert qr_total_size(url, 32) == pytest.approx(placed.size)

@@ -28,6 +28,7 @@ from jwt.algorithms import OKPAlgorithm
 
 from verifier.cli import cli
 from verifier.errors import SigningKeyError, TokenError, UnsupportedToken
+from verifier.reports.check import check_report_offline
 from verifier.signing import tokens
 from verifier.signing.encoding import b64url_decode
 from verifier.signing.keys import KeyRing
@@ -80,7 +81,7 @@ def test_vectors_cover_every_rule_and_case_the_contract_names() -> None:
     invalid_rules = {v["rule"] for v in VECTORS if v["expect"] == "invalid"}
     assert set(RULES_WITH_INVALID_VECTORS) <= invalid_rules
     valid_types = {v["claims"]["t"] for v in VECTORS if v["expect"] == "valid"}
-    assert valid_types == {"D", "T", "C"}
+    assert valid_types == {"D", "T", "C", "R"}
     assert {"alg-eddsa-alias", "retired-key", "compromised-key", "version-2"} <= names
     assert all(("claims" in v) == (v["expect"] == "valid") for v in VECTORS)
 
@@ -92,10 +93,19 @@ def test_the_largest_vectors_fill_the_qr_budget() -> None:
             assert 400 < len(url.encode()) <= tokens.QR_MAX_BYTES
 
 
+def test_every_report_vector_fits_the_qr_budget_with_room_for_a_long_address() -> None:
+    reports = [v for v in VECTORS if v["expect"] == "valid" and v["claims"]["t"] == "R"]
+    longest = max(len(v["token"]) for v in reports)
+    assert len(reports) >= 4
+    # §13: any base URL of up to 124 bytes fits beside the longest report token.
+    url = tokens.report_url("https://" + "x" * 116, "t" * longest)
+    assert len(url.encode()) <= tokens.QR_MAX_BYTES
+
+
 def _service_verdict(token: str) -> tuple[str, dict[str, Any] | None]:
     """tokens.verify (steps 1-6) plus the key status it hands back (step 7)."""
     try:
-        verified = tokens.verify(token, keyring())
+        verified = tokens.verify_any(token, keyring())
     except UnsupportedToken:
         return "unsupported", None
     except TokenError:
@@ -117,10 +127,18 @@ def _outcome_verdict(status: str, checks: dict[str, Any]) -> str:
 
 @by_name
 def test_offline_verification_judges_the_vector(vector: dict[str, Any]) -> None:
-    outcome: Outcome = verify_token_offline(vector["token"], keyring())
-    checks = {c.name: {"passed": c.passed} for c in outcome.checks}
-    assert _outcome_verdict(outcome.status.value, checks) == vector["expect"]
-    assert (outcome.claims.named() if outcome.claims else None) == vector.get("claims")
+    token = vector["token"]
+    if tokens.declared_type(token) == tokens.REPORT_TYPE:
+        report = check_report_offline(token, keyring())
+        status, found = report.status, report.checks
+        named = report.claims.named() if report.claims else None
+    else:
+        outcome: Outcome = verify_token_offline(token, keyring())
+        status, found = outcome.status, outcome.checks
+        named = outcome.claims.named() if outcome.claims else None
+    checks = {c.name: {"passed": c.passed} for c in found}
+    assert _outcome_verdict(status.value, checks) == vector["expect"]
+    assert named == vector.get("claims")
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +160,11 @@ def test_cli_verify_jwks_json_judges_the_vector(
         cli, ["verify", vector["token"], "--jwks", str(jwks_file), "--json"], env=env
     )
     answer = json.loads(result.stdout)
-    assert set(answer) == {"status", "checks", "claims"}
+    # A report's answer adds whether it has expired and (online) whether it changed since.
+    report = tokens.declared_type(vector["token"]) == tokens.REPORT_TYPE
+    assert set(answer) == {"status", "checks", "claims"} | (
+        {"expired", "changed"} if report else set()
+    )
     assert _outcome_verdict(answer["status"], answer["checks"]) == vector["expect"]
     assert answer["claims"] == vector.get("claims")
     assert result.exit_code == (0 if vector["expect"] == "valid" else 1)
@@ -281,3 +303,15 @@ def test_service_and_reference_leave_out_a_key_of_unknown_status() -> None:
     document = {"keys": [{**active, "status": "suspended"}]}
     assert len(KeyRing.from_jwks(document)) == 0
     assert reference().load_jwks(document) == {}
+
+
+def test_the_reference_verifier_says_beside_the_verdict_whether_a_report_has_expired() -> None:
+    module = reference()
+    keys = module.load_jwks(JWKS)
+    by = {v["name"]: v for v in VECTORS}
+    expired = module.verify(by["report-expired"]["token"], keys)
+    current = module.verify(by["report-longest-claims"]["token"], keys)  # expires in 9999
+    document = module.verify(by["diploma-latin"]["token"], keys)
+    assert (expired.status, expired.expired) == ("valid", True)
+    assert (current.status, current.expired) == ("valid", False)
+    assert document.expired is None

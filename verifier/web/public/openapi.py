@@ -12,6 +12,7 @@ from typing import Any
 from verifier.verification.outcome import Status
 from verifier.web.api_schemas import (
     BLANK,
+    DATE_OR_BLANK,
     LANG,
     NOT_BLANK,
     NUMBER,
@@ -19,6 +20,7 @@ from verifier.web.api_schemas import (
     PAGE_LANG,
 )
 from verifier.web.messages import ERROR_MESSAGES
+from verifier.web.public import reports_openapi
 from verifier.web.public.lookup import MAX_BATCH
 from verifier.web.registrar_api import openapi as registrar_openapi
 from verifier.web.security import BODY_LIMITS, MAX_URL_LENGTH
@@ -69,12 +71,6 @@ def _errors(*statuses: int, html: bool = False) -> dict[str, Any]:
         responses[str(status)] = {**body, **extra}
     return responses
 
-
-DATE_OR_BLANK = {
-    "type": "string",
-    "anyOf": [{"format": "date"}, {"pattern": BLANK}],
-    "description": "YYYY-MM-DD; empty means not given.",
-}
 
 _LOOKUP_DESCRIPTION = (
     "A number needs the holder's surname or birth date with it: a query with neither "
@@ -591,9 +587,9 @@ def document() -> dict[str, Any]:
             ),
             "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
         },
-        "paths": {**PATHS, **registrar_openapi.PATHS},
+        "paths": {**PATHS, **registrar_openapi.PATHS, **reports_openapi.PATHS},
         "components": {
-            "schemas": {**SCHEMAS, **registrar_openapi.SCHEMAS},
+            "schemas": {**SCHEMAS, **registrar_openapi.SCHEMAS, **reports_openapi.SCHEMAS},
             "securitySchemes": registrar_openapi.SECURITY_SCHEMES,
         },
     }
