@@ -176,6 +176,47 @@ def issue(runtime: Runtime, file: Path, chunk_size: int, processes: int | None) 
     )
 
 
+@cli.group()
+def archive() -> None:
+    """Archive records: documents issued before the registry, from institutions' issue books."""
+
+
+@archive.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--chunk-size", default=files.CHUNK_SIZE, show_default=True, hidden=True)
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    help="Processes that parse rows (default: one per CPU).",
+)
+@pass_runtime
+def archive_import(runtime: Runtime, file: Path, chunk_size: int, processes: int | None) -> None:
+    """Record every archive record in a .csv or .jsonl FILE (all or nothing, re-runnable).
+
+    Fields: the import fields, of which type, number, surname, given_name,
+    institution and issue_date (or issue_year) are required, plus source
+    (required: where it was transcribed from) and checked_by.
+    """
+    progress = _ProgressLine() if sys.stderr.isatty() else None
+    summary = files.issue_file(
+        runtime.database,
+        runtime.keystore,
+        file,
+        base_url=runtime.settings.base_url,
+        actor=_actor(),
+        chunk_size=chunk_size,
+        progress=progress,
+        processes=processes or os.cpu_count() or 1,
+        archive=True,
+    )
+    if progress:
+        click.echo(err=True)
+    click.echo(
+        f"{summary.rows} rows: {summary.issued} recorded, {summary.already_issued} already "
+        f"recorded ({summary.seconds:.1f} s)"
+    )
+
+
 @cli.command()
 @click.argument("number")
 @click.option(

@@ -49,6 +49,9 @@ FIELD_LABELS: dict[str, Message] = {
     "courses": lazy_gettext("Courses and grades"),
     "course_name": lazy_gettext("Course name (certificates)"),
     "hours": lazy_gettext("Hours (certificates)"),
+    "issue_year": lazy_gettext("Year of issue"),
+    "source": lazy_gettext("Transcribed from"),
+    "checked_by": lazy_gettext("Checked by"),
     "(file)": lazy_gettext("The file"),
     "(header)": lazy_gettext("Header row"),
     "(row)": lazy_gettext("The row"),
@@ -90,6 +93,13 @@ REQUIRED_BY_TYPE: dict[DocumentType, frozenset[str]] = {
 }
 # Per-row constants, worked out once.
 _FIELD_SET = frozenset(FIELDS)
+# An archive record (``verifier archive import``): transcribed from an issue book,
+# which may not note everything; the day of issue may be only a year.
+ARCHIVE_FIELDS = (*FIELDS, "issue_year", "source", "checked_by")
+ARCHIVE_REQUIRED = ("type", "number", "surname", "given_name", "institution", "source")
+ARCHIVE_REQUIRED_COLUMNS = ARCHIVE_REQUIRED
+_ARCHIVE_FIELD_SET = frozenset(ARCHIVE_FIELDS)
+EARLIEST_ISSUE_YEAR = 1924  # the oldest issue books the institutes keep
 _TYPES = {kind.value: kind for kind in DocumentType}
 _REQUIRED_IN_ORDER = {kind: sorted(names - {"type"}) for kind, names in REQUIRED_BY_TYPE.items()}
 ONLY_FOR = {
@@ -258,12 +268,16 @@ class _Row:
 
 
 def parse_record(
-    values: Mapping[str, Any], row: int, *, today: dt.date | None = None
+    values: Mapping[str, Any], row: int, *, today: dt.date | None = None, archive: bool = False
 ) -> Record | list[RowError]:
-    """Validate one row; return the record, or every problem found in it."""
+    """Validate one row; return the record, or every problem found in it.
+
+    ``archive``: a row of an archive import, whose required fields are fewer
+    (what an issue book notes) and which names where it was transcribed from.
+    """
     today = today or dt.date.today()
     r = _Row(row, values)
-    unknown = sorted(set(values) - _FIELD_SET)
+    unknown = sorted(set(values) - (_ARCHIVE_FIELD_SET if archive else _FIELD_SET))
     for field in unknown:
         r.error(field, "unknown_field")
     kind: DocumentType | None = None
@@ -274,10 +288,17 @@ def parse_record(
         r.error("type", "type_unknown", value=repr(raw_type))
     else:
         kind = _TYPES[raw_type.lower()]
-    if kind is not None:
+    if kind is not None and archive:
+        for field in ARCHIVE_REQUIRED[1:]:
+            if not r.present(field):
+                r.error(field, "required_in_archive")
+        if not r.present("issue_date") and not r.present("issue_year"):
+            r.error("issue_date", "issue_date_or_year")
+    elif kind is not None:
         for field in _REQUIRED_IN_ORDER[kind]:
             if not r.present(field):
                 r.error(field, f"required_for_{kind.value}")
+    if kind is not None:
         for field, owner in ONLY_FOR.items():
             if owner is not kind and r.present(field):
                 r.error(field, f"only_for_{owner.value}")
@@ -313,6 +334,15 @@ def parse_record(
         "course_name": r.text("course_name"),
         "hours": r.integer("hours", 1, 10_000),
     }
+    if archive:
+        record_values["issue_year"] = r.integer("issue_year", EARLIEST_ISSUE_YEAR, today.year)
+        record_values["source"] = r.text("source")
+        record_values["checked_by"] = r.text("checked_by", limit=200)
+        issued, year = record_values["issue_date"], record_values["issue_year"]
+        if isinstance(issued, dt.date) and isinstance(year, int) and issued.year != year:
+            r.error("issue_year", "issue_year_differs", value=year, other=str(issued))
+        elif issued:
+            record_values["issue_year"] = None  # the date says the year: one truth, not two
     _check_dates(r, record_values, today)
     if r.errors or kind is None:
         return r.errors

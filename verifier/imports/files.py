@@ -25,7 +25,12 @@ from sqlalchemy.orm import Session
 from verifier.db import Database
 from verifier.documents import registry
 from verifier.documents.claims import claims_of
-from verifier.documents.parse import FIELDS, REQUIRED_COLUMNS
+from verifier.documents.parse import (
+    ARCHIVE_FIELDS,
+    ARCHIVE_REQUIRED_COLUMNS,
+    FIELDS,
+    REQUIRED_COLUMNS,
+)
 from verifier.documents.record import Record
 from verifier.documents.rows import Rows
 from verifier.errors import ImportRejected, InvalidInput, RowError
@@ -79,7 +84,10 @@ def _lines(handle: BinaryIO) -> Iterator[tuple[int, str]]:
             raise ImportRejected([problem]) from None
 
 
-def _csv_rows(handle: BinaryIO) -> Iterator[tuple[int, dict[str, Any]]]:
+def _csv_rows(handle: BinaryIO, archive: bool) -> Iterator[tuple[int, dict[str, Any]]]:
+    required, known = (
+        (ARCHIVE_REQUIRED_COLUMNS, ARCHIVE_FIELDS) if archive else (REQUIRED_COLUMNS, FIELDS)
+    )
     lines = _lines(handle)
     reader = csv.reader(text for _, text in lines)
     try:
@@ -87,9 +95,9 @@ def _csv_rows(handle: BinaryIO) -> Iterator[tuple[int, dict[str, Any]]]:
     except StopIteration:
         raise ImportRejected([RowError(1, "(header)", "file_empty")]) from None
     problems = []
-    if missing := [name for name in REQUIRED_COLUMNS if name not in header]:
+    if missing := [name for name in required if name not in header]:
         problems.append(RowError(1, "(header)", "missing_columns", {"names": ", ".join(missing)}))
-    if unknown := [name for name in header if name not in FIELDS]:
+    if unknown := [name for name in header if name not in known]:
         problems.append(RowError(1, "(header)", "unknown_columns", {"names": ", ".join(unknown)}))
     if duplicated := sorted({name for name in header if header.count(name) > 1}):
         problems.append(
@@ -122,16 +130,19 @@ def _jsonl_rows(handle: BinaryIO) -> Iterator[tuple[int, dict[str, Any]]]:
         yield line_number, value
 
 
-def _raw_rows(handle: BinaryIO, kind: str) -> Iterator[RawRow]:
-    rows = _csv_rows(handle) if kind == "csv" else _jsonl_rows(handle)
+def raw_rows(handle: BinaryIO, kind: str, archive: bool = False) -> Iterator[RawRow]:
+    """The rows of a file as written, numbered as the row errors number them."""
+    rows = _csv_rows(handle, archive) if kind == "csv" else _jsonl_rows(handle)
     return (RawRow(number, values) for number, values in rows)
 
 
-def read_rows(handle: BinaryIO, kind: str) -> Iterator[tuple[int, Record | list[RowError]]]:
+def read_rows(
+    handle: BinaryIO, kind: str, *, archive: bool = False
+) -> Iterator[tuple[int, Record | list[RowError]]]:
     """Parse rows one at a time: (row number, record or its errors)."""
     today = dt.date.today()
-    for row_number, values in _raw_rows(handle, kind):
-        yield row_number, parse_row(row_number, values, today)
+    for row_number, values in raw_rows(handle, kind, archive):
+        yield row_number, parse_row(row_number, values, today, archive=archive)
 
 
 def file_kind(path: Path) -> str:
@@ -166,11 +177,17 @@ def qr_overflow(record: Record | Rows, base_url: str) -> int:
 
 
 def validate(
-    database: Database, path: Path, *, base_url: str, chunk_size: int = CHUNK_SIZE
+    database: Database,
+    path: Path,
+    *,
+    base_url: str,
+    chunk_size: int = CHUNK_SIZE,
+    archive: bool = False,
 ) -> tuple[int, int]:
     """Check every row; raise :class:`ImportRejected` with all errors, else return
     (rows, rows already issued)."""
-    return _validate(database, path, base_url, chunk_size, Workers.serial(), keep=None)
+    workers = Workers.serial(archive=archive)
+    return _validate(database, path, base_url, chunk_size, workers, keep=None, archive=archive)
 
 
 def _validate(
@@ -180,6 +197,7 @@ def _validate(
     chunk_size: int,
     workers: Workers,
     keep: Callable[[list[Record | Rows]], None] | None,
+    archive: bool = False,
 ) -> tuple[int, int]:
     """:func:`validate`, parsing on ``workers`` and handing each chunk's records
     still to issue, laid out, to ``keep``, so issuing needs neither the memory
@@ -189,7 +207,7 @@ def _validate(
     rows = already = 0
     with database.session() as session, path.open("rb") as handle:
         screening = Screening(registry.institution_ids(session), base_url)
-        for chunk in workers.parse(_chunks(_raw_rows(handle, kind), chunk_size)):
+        for chunk in workers.parse(_chunks(raw_rows(handle, kind, archive), chunk_size)):
             rows += chunk.rows
             errors.extend(chunk.problems)
             fresh, skipped, problems = screening.screen(session, chunk.records)
@@ -266,17 +284,22 @@ def issue_file(
     chunk_size: int = CHUNK_SIZE,
     progress: Progress | None = None,
     processes: int = 1,
+    archive: bool = False,
 ) -> ImportSummary:
     """Validate the whole file, then issue what is not yet issued, chunk by chunk.
 
+    ``archive``: the file holds archive records (``verifier archive import``),
+    parsed by the archive's rules and stored unsigned, with the same
+    all-or-nothing, resumable, row-error rules.
+
     Each chunk is its own transaction; a chunk that another process issued in
-    the meantime is skipped by :func:`registry.issue_prepared`, so a killed import is
+    the meantime is skipped by :func:`registry.issue_rows`, so a killed import is
     finished by running it again. With ``processes`` > 1, rows are parsed and
-    tokens signed on that many forked workers (see :mod:`verifier.import_workers`).
+    tokens signed on that many forked workers (see :mod:`verifier.imports.workers`).
     """
     started = time.monotonic()
     with database.session() as session:
-        signer = load_signer(session, store)
+        signer = None if archive else load_signer(session, store)
         institutions = registry.institution_ids(session)
     with tempfile.TemporaryFile(prefix="verifier-import-") as spool:
         issuing = Issuing(signer, institutions, spool.fileno())
@@ -294,6 +317,7 @@ def issue_file(
                 chunk_size,
                 workers,
                 keep=keep,
+                archive=archive,
             )
             spool.flush()
             issued, done = 0, already

@@ -17,7 +17,6 @@ import json
 import logging
 import tempfile
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +56,7 @@ def _own_institution_errors(path: Path, kind: str, code: str) -> list[RowError]:
     problems = []
     with path.open("rb") as handle:
         try:
-            for row, values in _raw_rows(handle, kind):
+            for row, values in files.raw_rows(handle, kind):
                 named = str(values.get("institution", "")).strip().upper()
                 if named and named != code:
                     problems.append(
@@ -68,12 +67,6 @@ def _own_institution_errors(path: Path, kind: str, code: str) -> list[RowError]:
         except ImportRejected:
             return []  # the importer reports problems with the file itself
     return problems
-
-
-def _raw_rows(handle: Any, kind: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    # The importer's own readers, so row numbers match its messages exactly.
-    reader = files._csv_rows if kind == "csv" else files._jsonl_rows
-    yield from reader(handle)
 
 
 def check_upload(
@@ -186,7 +179,7 @@ def preview_rows(job: ImportJob, *, offset: int, limit: int) -> list[RawRow]:
     """Rows ``offset`` to ``offset + limit`` of the stored file, as written."""
     rows: list[RawRow] = []
     try:
-        for index, (row, values) in enumerate(_raw_rows(io.BytesIO(job.content), job.kind)):
+        for index, (row, values) in enumerate(files.raw_rows(io.BytesIO(job.content), job.kind)):
             if index >= offset + limit:
                 break
             if index >= offset:

@@ -28,7 +28,7 @@ from typing import Any, BinaryIO, NamedTuple, TypeVar
 
 from verifier.documents.parse import parse_record
 from verifier.documents.record import Record
-from verifier.documents.rows import Rows, lay_out, sign
+from verifier.documents.rows import ARCHIVE, REGISTRY, Rows, archived, lay_out, sign
 from verifier.errors import RowError
 from verifier.signing.keys import Signer
 
@@ -80,37 +80,51 @@ class ParsedChunk:
     records: list[tuple[int, Record | Rows]]
 
 
-def parse_row(row_number: int, values: dict[str, Any], today: dt.date) -> Record | list[RowError]:
+def parse_row(
+    row_number: int, values: dict[str, Any], today: dt.date, *, archive: bool = False
+) -> Record | list[RowError]:
     if SHAPE in values:
         code, params = values[SHAPE]
         return [RowError(row_number, "(row)", code, params)]
-    return parse_record(values, row_number, today=today)
+    return parse_record(values, row_number, today=today, archive=archive)
 
 
-def parse_rows(rows: list[RawRow], today: dt.date, for_issuing: bool) -> ParsedChunk:
+def parse_rows(
+    rows: list[RawRow], today: dt.date, for_issuing: bool, archive: bool = False
+) -> ParsedChunk:
     """Parse a chunk of rows, laying each record out for issuing if asked: here,
     where it runs in parallel, rather than in the importing process."""
     problems: list[RowError] = []
     records: list[tuple[int, Record | Rows]] = []
+    origin = ARCHIVE if archive else REGISTRY
     for row_number, values in rows:
-        result = parse_row(row_number, values, today)
+        result = parse_row(row_number, values, today, archive=archive)
         if isinstance(result, list):
             problems.extend(result)
         else:
-            records.append((row_number, lay_out(result) if for_issuing else result))
+            records.append((row_number, lay_out(result, origin) if for_issuing else result))
     return ParsedChunk(len(rows), problems, records)
 
 
 @dataclass(frozen=True)
 class Issuing:
-    """What signing spooled documents needs; forked workers inherit it."""
+    """What storing spooled documents needs; forked workers inherit it.
 
-    signer: Signer
+    ``signer`` None: archive records, stored as transcribed and never signed.
+    """
+
+    signer: Signer | None
     institutions: Mapping[str, int]
     spool_fd: int
 
+    @property
+    def archive(self) -> bool:
+        return self.signer is None
+
     def prepare(self, extent: Extent) -> list[Rows]:
         documents = read_chunk(self.spool_fd, extent)
+        if self.signer is None:
+            return archived(documents, self.institutions)
         return sign(documents, self.signer, self.institutions)
 
 
@@ -145,15 +159,18 @@ class Workers:
         issuing: Issuing | None = None,
         pool: Pool | None = None,
         ahead: int = 0,
+        *,
+        archive: bool = False,
     ) -> None:
         self._today = today
         self._issuing = issuing
         self._pool = pool
         self._ahead = ahead
+        self._archive = archive or (issuing is not None and issuing.archive)
 
     @classmethod
-    def serial(cls, issuing: Issuing | None = None) -> Workers:
-        return cls(dt.date.today(), issuing)
+    def serial(cls, issuing: Issuing | None = None, *, archive: bool = False) -> Workers:
+        return cls(dt.date.today(), issuing, archive=archive)
 
     @classmethod
     @contextmanager
@@ -176,10 +193,12 @@ class Workers:
 
     def parse(self, chunks: Iterable[list[RawRow]]) -> Iterator[ParsedChunk]:
         """Parse chunks of rows; laid out for issuing when these workers issue."""
-        for_issuing = self._issuing is not None
+        for_issuing, archive = self._issuing is not None, self._archive
         if self._pool is None:
-            return (parse_rows(chunk, self._today, for_issuing) for chunk in chunks)
-        return self._ordered(parse_rows, ((chunk, self._today, for_issuing) for chunk in chunks))
+            return (parse_rows(chunk, self._today, for_issuing, archive) for chunk in chunks)
+        return self._ordered(
+            parse_rows, ((chunk, self._today, for_issuing, archive) for chunk in chunks)
+        )
 
     def prepare(self, extents: Iterable[Extent]) -> Iterator[list[Rows]]:
         if self._issuing is None:
