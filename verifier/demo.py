@@ -1,7 +1,9 @@
 """Sample institutions and documents for trying the service (``verifier demo``).
 
 Names are real Uzbek names in Latin (with oʻ and gʻ) and in Cyrillic, as older
-paper has them; one document is revoked and one superseded by a duplicate.
+paper has them; one document is revoked and one superseded by a duplicate. The
+college's older diplomas are archive records, transcribed from its issue books,
+some of them partial as old books are.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from verifier.archive import service as archive
 from verifier.db.models import Institution
 from verifier.documents import registry
 from verifier.documents.parse import parse_record
@@ -124,6 +127,29 @@ def _records() -> list[Record]:
     return records
 
 
+# Issued before the registry: what the college's issue books say (row, values).
+_ARCHIVE: list[dict[str, Any]] = [
+    {
+        "type": "diploma", "number": "KT 1200457", "surname": "Ergashev",
+        "given_name": "Bobur", "patronymic": "Hamid oʻgʻli", "institution": COLLEGE,
+        "program_name": "Kompyuter tarmoqlari", "qualification": "Texnik",
+        "issue_year": 2012, "source": "Issue book 2009-2012, p. 47, entry 12",
+        "checked_by": "N. Karimova",
+    },
+    {
+        "type": "diploma", "number": "KT 1200458", "surname": "Саидова",
+        "given_name": "Малика", "institution": COLLEGE, "birth_date": "1993-05-04",
+        "issue_date": "2012-06-29", "source": "Issue book 2009-2012, p. 47, entry 13",
+    },
+    {
+        "type": "diploma", "number": "KT 0800112", "surname": "Xolmatov",
+        "given_name": "Rustam", "institution": COLLEGE, "program_code": "3521000",
+        "program_name": "Hisoblash texnikasi", "issue_year": 2008,
+        "source": "Issue book 2005-2009, p. 112, entry 4",
+    },
+]  # fmt: skip
+ARCHIVE_NUMBER = "KT1200457"
+
 REVOKED_NUMBER = "KT2400103"
 SUPERSEDED_NUMBER = "KT2400105"
 DUPLICATE_NUMBER = "KT2400905"
@@ -166,4 +192,9 @@ def load(session: Session, signer: Signer, *, actor: str) -> bool:
         reason="Duplicate for a lost original",
         issue_date=dt.date(2025, 9, 15),
     )
+    for row, values in enumerate(_ARCHIVE, start=1):
+        parsed = parse_record(values, row, archive=True)
+        if isinstance(parsed, list):  # the sample data is ours: a bad row is a bug here
+            raise AssertionError("; ".join(map(str, parsed)))
+        archive.record(session, parsed, actor=actor)
     return True

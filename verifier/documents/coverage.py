@@ -9,7 +9,7 @@ Computed from the rows themselves, never configured, so it cannot drift.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
@@ -18,22 +18,48 @@ from verifier.db.models import Document, Institution
 
 
 @dataclass(frozen=True)
+class Years:
+    """A range of years of issue and how many documents it holds."""
+
+    first: int
+    last: int
+    count: int
+
+    def joined(self, other: Years | None) -> Years:
+        if other is None:
+            return self
+        return Years(
+            min(self.first, other.first), max(self.last, other.last), self.count + other.count
+        )
+
+
+@dataclass(frozen=True)
 class InstitutionCoverage:
     code: str
     names: Mapping[str, str]
-    first_year: int
-    last_year: int
-    counts: Mapping[str, int] = field(default_factory=dict)  # by document type
+    issued: Years | None  # documents the service issued and signed
+    archive: Years | None  # archive records transcribed from the institution's issue books
+    counts: Mapping[str, int] = field(default_factory=dict)  # issued, by document type
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
 
+    # The issued documents' range, as the page's "years of issue" column shows it.
+    @property
+    def first_year(self) -> int | None:
+        return self.issued.first if self.issued else None
+
+    @property
+    def last_year(self) -> int | None:
+        return self.issued.last if self.issued else None
+
 
 def registry_coverage(session: Session) -> list[InstitutionCoverage]:
     """Every institution with at least one document, by code: one grouped query.
 
-    Archive records count too, by their issue year when the book gives no day.
+    Issued documents and archive records are told apart: a reader of a
+    ``not_found`` asks whether the registry covers the year of the paper.
     """
     year = func.coalesce(Document.issue_year, extract("year", Document.issue_date))
     rows = session.execute(
@@ -42,6 +68,7 @@ def registry_coverage(session: Session) -> list[InstitutionCoverage]:
             Institution.name_uz,
             Institution.name_ru,
             Institution.name_en,
+            Document.origin,
             Document.type,
             func.count(Document.id),
             func.min(year),
@@ -54,26 +81,24 @@ def registry_coverage(session: Session) -> list[InstitutionCoverage]:
             Institution.name_uz,
             Institution.name_ru,
             Institution.name_en,
+            Document.origin,
             Document.type,
         )
-        .order_by(Institution.code, Document.type)
+        .order_by(Institution.code, Document.origin, Document.type)
     ).all()
     found: dict[str, InstitutionCoverage] = {}
-    for code, name_uz, name_ru, name_en, kind, count, first, last in rows:
+    for code, name_uz, name_ru, name_en, origin, kind, count, first, last in rows:
         names = {
             language: name
             for language, name in (("uz", name_uz), ("ru", name_ru), ("en", name_en))
             if name
         }
-        known = found.get(code)
-        if known is None:
-            found[code] = InstitutionCoverage(code, names, int(first), int(last), {kind: count})
+        years = Years(int(first), int(last), count)
+        known = found.get(code) or InstitutionCoverage(code, names, None, None)
+        if origin == "archive":
+            found[code] = replace(known, archive=years.joined(known.archive))
         else:
-            found[code] = InstitutionCoverage(
-                code,
-                names,
-                min(known.first_year, int(first)),
-                max(known.last_year, int(last)),
-                {**known.counts, kind: count},
+            found[code] = replace(
+                known, issued=years.joined(known.issued), counts={**known.counts, kind: count}
             )
     return list(found.values())

@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from tests.support.values import certificate_values, diploma_values, transcript_values
-from verifier.documents.coverage import InstitutionCoverage, registry_coverage
+from tests.support.values import certificate_values, diploma_values, old_diploma, transcript_values
+from verifier.archive import service as archive
+from verifier.documents.coverage import InstitutionCoverage, Years, registry_coverage
+from verifier.runtime import Runtime
 
 
 def test_an_empty_registry_covers_nothing(session: Session, institution: str) -> None:
@@ -36,8 +38,8 @@ def test_coverage_counts_each_type_and_spans_the_years_of_issue(
                 "ru": "Ташкентский техникум информационных технологий",
                 "en": "Tashkent Technical College of Information Technologies",
             },
-            first_year=2019,
-            last_year=2025,
+            issued=Years(2019, 2025, 4),
+            archive=None,
             counts={"certificate": 1, "diploma": 2, "transcript": 1},
         )
     ]
@@ -70,3 +72,14 @@ def test_revoked_documents_are_still_held(
     issue(diploma_values(number="KT 2400001"))
     run("revoke", "KT2400001", "--reason", "issued to the wrong person")
     assert registry_coverage(session)[0].counts == {"diploma": 1}
+
+
+def test_archive_records_are_counted_apart_by_their_year_of_issue(
+    runtime: Runtime, session: Session, issue: Callable[..., str]
+) -> None:
+    issue(diploma_values(number="KT 2400001"))
+    with runtime.database.transaction() as writer:
+        archive.record(writer, old_diploma(), actor="test")
+        archive.record(writer, old_diploma(number="KT 0800112", issue_year=2008), actor="test")
+    (covered,) = registry_coverage(session)
+    assert (covered.issued, covered.archive) == (Years(2024, 2024, 1), Years(2008, 2012, 2))

@@ -38,12 +38,14 @@ def test_the_about_page_lists_each_institution_with_its_years_and_counts(
             "0",
             "0",
             "6",
+            "—",
         ],
         "Tashkent Technical College of Information Technologies (TATT)": [
             "2024–2025",
             "13",
             "13",
             "0",
+            "3 (2008–2012)",  # archive records, transcribed from the issue books
         ],
     }
 
