@@ -30,7 +30,7 @@ from verifier.config import Settings  # noqa: E402
 from verifier.db import schema  # noqa: E402
 from verifier.documents import registry  # noqa: E402
 from verifier.documents.claims import claims_of  # noqa: E402
-from verifier.documents.parse import parse_record  # noqa: E402
+from verifier.documents.parse import ARCHIVE_FIELDS, parse_record  # noqa: E402
 from verifier.documents.record import Record  # noqa: E402
 from verifier.imports import files  # noqa: E402
 from verifier.keys import lifecycle  # noqa: E402
@@ -52,7 +52,7 @@ def runtime_in(directory: Path) -> Runtime:
     )
 
 
-def child_import(csv_path: Path, directory: Path) -> None:
+def child_import(csv_path: Path, directory: Path, archive: bool = False) -> None:
     """Runs in a subprocess: import the file, print seconds and peak memory."""
     runtime = runtime_in(directory)
     schema.upgrade(runtime.database)
@@ -67,16 +67,23 @@ def child_import(csv_path: Path, directory: Path) -> None:
         base_url=BASE_URL,
         actor="bench",
         processes=os.cpu_count() or 1,
+        archive=archive,
     )
     seconds = time.perf_counter() - started
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"issued": summary.issued, "seconds": seconds, "peak_kib": peak_kib}))
 
 
-def run_child(csv_path: Path, directory: Path) -> dict[str, float]:
+def run_child(csv_path: Path, directory: Path, archive: bool = False) -> dict[str, float]:
     directory.mkdir()
     output = subprocess.run(
-        [sys.executable, __file__, "--child", str(csv_path), str(directory)],
+        [
+            sys.executable,
+            __file__,
+            "--archive-child" if archive else "--child",
+            str(csv_path),
+            str(directory),
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -170,9 +177,13 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--child", nargs=2, metavar=("CSV", "DIR"), help=argparse.SUPPRESS)
+    parser.add_argument("--archive-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child_import(Path(args.child[0]), Path(args.child[1]))
+        return
+    if args.archive_child:
+        child_import(Path(args.archive_child[0]), Path(args.archive_child[1]), archive=True)
         return
     with tempfile.TemporaryDirectory(prefix="bench-issue-") as temp:
         work = Path(temp)
@@ -202,6 +213,20 @@ def main() -> None:
             f"peak memory: {little['peak_kib'] / 1024:.0f} MiB for {args.small:,} rows, "
             f"{large['peak_kib'] / 1024:.0f} MiB for {args.rows:,} rows "
             f"= {ratio:.2f}x (goal <= 1.5x)"
+        )
+        # Archive records: the same rows as an issue book would give them (a source,
+        # no signing), against the same baseline (which signs: the goal allows for it).
+        book = write_csv(
+            work / "book.csv",
+            ({**row, "source": f"Issue book, entry {index}"}
+             for index, row in enumerate(generated_rows(args.rows), start=1)),
+            ARCHIVE_FIELDS,
+        )  # fmt: skip
+        archived = run_child(book, work / "archive", archive=True)
+        archive_rate = args.rows / archived["seconds"]
+        print(
+            f"verifier archive import (validate + insert + events):  {archive_rate:10,.0f} docs/s"
+            f"   = {archive_rate / base_rate:.0%} of baseline (goal >= 60%)"
         )
         raw, ours = bench_verify(work / "large")
         print(
