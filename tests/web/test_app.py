@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
 
 from verifier.config import Settings
@@ -24,8 +25,35 @@ def test_healthz_is_503_when_the_database_is_down(tmp_path: object) -> None:
     }
 
 
-def test_every_response_carries_security_headers(client: FlaskClient) -> None:
-    headers = client.get("/healthz").headers
+# One response of every kind the service gives: pages, JSON answers, errors of both
+# shapes, static files, the workspace, the registrar API refusing a stranger.
+EVERY_KIND_OF_RESPONSE = [
+    ("GET", "/healthz"),
+    ("GET", "/"),
+    ("GET", "/verify?number=KT2400999&surname=Karimov"),
+    ("GET", "/v/not-a-token"),
+    ("GET", "/about"),
+    ("GET", "/privacy"),
+    ("GET", "/offline"),
+    ("GET", "/api/v1/verify?number=KT2400999&surname=Karimov"),
+    ("GET", "/api/v1/verify?number=KT2400999"),  # 422 in the JSON envelope
+    ("GET", "/api/v1/openapi.json"),
+    ("GET", "/.well-known/jwks.json"),
+    ("GET", "/no/such/page"),  # 404 page
+    ("GET", "/api/v1/no-such-route"),  # 404 JSON
+    ("DELETE", "/"),  # 405
+    ("GET", "/static/site.css"),
+    ("GET", "/registrar/login"),
+    ("GET", "/registrar/documents/"),  # a redirect to the log-in
+    ("GET", "/api/v1/documents/KT2400101"),  # 401 for a stranger
+]
+
+
+@pytest.mark.parametrize(("method", "path"), EVERY_KIND_OF_RESPONSE)
+def test_every_response_carries_security_headers(
+    client: FlaskClient, method: str, path: str
+) -> None:
+    headers = client.open(path, method=method).headers
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "no-referrer"

@@ -115,9 +115,19 @@ def test_a_superseded_answer_links_to_the_replacement(client: FlaskClient) -> No
 
 
 def test_a_not_found_answer_discloses_nothing(client: FlaskClient) -> None:
-    _, wrong_holder = page(client, "/verify", number="KT2400102", surname="Karimov", lang="en")
-    _, no_such_number = page(client, "/verify", number="KT2400999", surname="Karimov", lang="en")
-    assert "Dilnoza" not in wrong_holder and "02.09.2003" not in wrong_holder
+    wrong_code, wrong_holder = page(
+        client, "/verify", number="KT2400102", surname="Karimov", lang="en"
+    )
+    missing_code, no_such_number = page(
+        client, "/verify", number="KT2400999", surname="Karimov", lang="en"
+    )
+    # Both are the not_found answer, for a number held by someone else as for none at all...
+    assert wrong_code == missing_code == 200
+    assert verdict(wrong_holder) == verdict(no_such_number) == "Not found"
+    assert 'class="verdict verdict-not_found"' in wrong_holder
+    # ...and the one held by someone else shows none of that person's data.
+    assert "Dilnoza" not in wrong_holder and "Yoʻldosheva" not in wrong_holder
+    assert "02.09.2003" not in wrong_holder and "2003-09-02" not in wrong_holder
     assert "Tashkent Technical College" not in wrong_holder
     # Apart from the typed number and the moment of the check, the two pages are one page.
     assert _without_moment(wrong_holder).replace("2400102", "2400999") == _without_moment(
