@@ -157,6 +157,17 @@ class _ProgressLine:
 @pass_runtime
 def issue(runtime: Runtime, file: Path, chunk_size: int, processes: int | None) -> None:
     """Issue every record in a .csv or .jsonl FILE (all or nothing if any row is invalid)."""
+    summary = _import(runtime, file, chunk_size, processes, archive=False)
+    click.echo(
+        f"{summary.rows} rows: {summary.issued} issued, {summary.already_issued} already issued "
+        f"({summary.seconds:.1f} s)"
+    )
+
+
+def _import(
+    runtime: Runtime, file: Path, chunk_size: int, processes: int | None, *, archive: bool
+) -> files.ImportSummary:
+    """``issue`` and ``archive import``: one pipeline, with progress on a terminal."""
     progress = _ProgressLine() if sys.stderr.isatty() else None
     summary = files.issue_file(
         runtime.database,
@@ -167,13 +178,11 @@ def issue(runtime: Runtime, file: Path, chunk_size: int, processes: int | None) 
         chunk_size=chunk_size,
         progress=progress,
         processes=processes or os.cpu_count() or 1,
+        archive=archive,
     )
     if progress:
         click.echo(err=True)
-    click.echo(
-        f"{summary.rows} rows: {summary.issued} issued, {summary.already_issued} already issued "
-        f"({summary.seconds:.1f} s)"
-    )
+    return summary
 
 
 @cli.group()
@@ -197,20 +206,7 @@ def archive_import(runtime: Runtime, file: Path, chunk_size: int, processes: int
     institution and issue_date (or issue_year) are required, plus source
     (required: where it was transcribed from) and checked_by.
     """
-    progress = _ProgressLine() if sys.stderr.isatty() else None
-    summary = files.issue_file(
-        runtime.database,
-        runtime.keystore,
-        file,
-        base_url=runtime.settings.base_url,
-        actor=_actor(),
-        chunk_size=chunk_size,
-        progress=progress,
-        processes=processes or os.cpu_count() or 1,
-        archive=True,
-    )
-    if progress:
-        click.echo(err=True)
+    summary = _import(runtime, file, chunk_size, processes, archive=True)
     click.echo(
         f"{summary.rows} rows: {summary.issued} recorded, {summary.already_issued} already "
         f"recorded ({summary.seconds:.1f} s)"

@@ -62,28 +62,18 @@ def registry_coverage(session: Session) -> list[InstitutionCoverage]:
     ``not_found`` asks whether the registry covers the year of the paper.
     """
     year = func.coalesce(Document.issue_year, extract("year", Document.issue_date))
+    grouped = (
+        Institution.code,
+        Institution.name_uz,
+        Institution.name_ru,
+        Institution.name_en,
+        Document.origin,
+        Document.type,
+    )
     rows = session.execute(
-        select(
-            Institution.code,
-            Institution.name_uz,
-            Institution.name_ru,
-            Institution.name_en,
-            Document.origin,
-            Document.type,
-            func.count(Document.id),
-            func.min(year),
-            func.max(year),
-        )
+        select(*grouped, func.count(Document.id), func.min(year), func.max(year))
         .join(Document, Document.institution_id == Institution.id)
-        .group_by(
-            Institution.id,
-            Institution.code,
-            Institution.name_uz,
-            Institution.name_ru,
-            Institution.name_en,
-            Document.origin,
-            Document.type,
-        )
+        .group_by(Institution.id, *grouped)
         .order_by(Institution.code, Document.origin, Document.type)
     ).all()
     found: dict[str, InstitutionCoverage] = {}

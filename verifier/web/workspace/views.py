@@ -26,6 +26,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
+from verifier.documents.parse import FIELD_LABELS
 from verifier.staff import accounts
 from verifier.verification.outcome import Status
 from verifier.web import guesses
@@ -46,7 +47,6 @@ from verifier.web.workspace.auth import (
 from verifier.web.workspace.forms import LoginForm
 from verifier.web.workspace.messages import (
     CSRF_REFUSED,
-    FIELD_LABELS,
     JOB_STATES,
     KEY_STATES,
     REFUSALS,
