@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
-from verifier.documents.numbers import display_number
 from verifier.printing import labels
 from verifier.printing.data import PrintData, display_date
 from verifier.printing.diploma import draw_holder_name
@@ -19,9 +18,8 @@ from verifier.printing.page import (
     NAVY,
     centred,
     draw_fitted,
-    frame,
-    heading,
     label_value,
+    landscape_top,
     signature_lines,
     verify_block,
 )
@@ -32,15 +30,9 @@ PAGE = landscape(A4)
 
 
 def draw(canvas: Canvas, data: PrintData, langs: Sequence[str]) -> None:
-    width, height = PAGE
+    width = PAGE[0]
     centre = width / 2
-    frame(canvas, width, height)
-    canvas.setFont(SANS_BOLD, 11)
-    canvas.setFillColor(NAVY)
-    canvas.drawRightString(
-        width - 20 * mm, height - 22 * mm, f"№ {display_number(data.record.number)}"
-    )
-    y = heading(canvas, data, centre, height - 21 * mm, 190 * mm, langs)
+    y = landscape_top(canvas, data, langs, PAGE)
 
     y -= 13 * mm
     centred(canvas, labels.text("certificate", "uz"), SERIF_BOLD, 32, centre, y, NAVY)

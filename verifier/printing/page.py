@@ -102,6 +102,20 @@ def heading(
     return y
 
 
+def landscape_top(
+    canvas: Canvas, data: PrintData, langs: Sequence[str], page: tuple[float, float]
+) -> float:
+    """Frame, the number at the top right and the heading of a landscape form; returns the y."""
+    width, height = page
+    frame(canvas, width, height)
+    canvas.setFont(SANS_BOLD, 11)
+    canvas.setFillColor(NAVY)
+    canvas.drawRightString(
+        width - 20 * mm, height - 22 * mm, f"№ {display_number(data.record.number)}"
+    )
+    return heading(canvas, data, width / 2, height - 21 * mm, 190 * mm, langs)
+
+
 def label_value(
     canvas: Canvas,
     x: float,
