@@ -66,6 +66,13 @@ class EventKind(StrEnum):
     AUDIT_RUN = "audit_run"
     # Official reports and letters
     REPORT_MADE = "report_made"  # an official report or letter (verifier.reports)
+    # Inquiries (verifier.inquiries) and the calendar their due dates follow
+    INQUIRY_RECEIVED = "inquiry_received"
+    INQUIRY_TAKEN = "inquiry_taken"
+    INQUIRY_ANSWERED = "inquiry_answered"
+    INQUIRY_REJECTED = "inquiry_rejected"
+    INQUIRY_MAILED = "inquiry_mailed"  # a mail to the requester was handed to the mail server
+    HOLIDAY_ADDED = "holiday_added"
 
 
 # Any constant works; it names the one lock that serialises chain appends on PostgreSQL.

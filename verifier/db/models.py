@@ -394,3 +394,87 @@ class ReportCounter(Base):
     series: Mapped[str] = mapped_column(String(4), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(Integer)
+
+
+class Inquiry(Base):
+    """A formal request for an official answer (verifier.inquiries): who asks, about
+    what, and what became of it. The requester's key is kept only as its SHA-256."""
+
+    __tablename__ = "inquiries"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('received', 'in_progress', 'answered', 'rejected')", name="status"
+        ),
+        CheckConstraint(
+            "outcome IS NULL OR outcome IN ('confirmed', 'not_confirmed', 'undetermined')",
+            name="outcome",
+        ),
+        CheckConstraint(
+            "requester_kind IN ('ministry', 'agency', 'employer', 'individual')",
+            name="requester_kind",
+        ),
+        Index("ix_inquiries_queue", "status", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(2))
+    # Who asks
+    requester_kind: Mapped[str] = mapped_column(String(16))
+    organisation: Mapped[str | None] = mapped_column(String(300))
+    country: Mapped[str] = mapped_column(String(2))
+    requester_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    reference: Mapped[str | None] = mapped_column(String(100))
+    purpose: Mapped[str | None] = mapped_column(Text)
+    # About what, as typed (the number in canonical form)
+    document_number: Mapped[str] = mapped_column(String(16), index=True)
+    surname: Mapped[str] = mapped_column(String(100))
+    given_name: Mapped[str | None] = mapped_column(String(100))
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    institution_text: Mapped[str | None] = mapped_column(String(300))
+    year: Mapped[int | None] = mapped_column(Integer)
+    document_type: Mapped[str | None] = mapped_column(String(16))
+    # Whose queue it is in: the institution named or holding the number; None: admins only.
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"), index=True)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    taken_by: Mapped[str | None] = mapped_column(String(254))
+    taken_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    closed_by: Mapped[str | None] = mapped_column(String(254))
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)  # the answer's note or the rejection's reason
+    # The record that settled it (linked or created) and the letter that answered it.
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+
+    attachments: Mapped[list[InquiryAttachment]] = relationship(
+        order_by="InquiryAttachment.id", cascade="all, delete-orphan"
+    )
+
+
+class InquiryAttachment(Base):
+    """A file sent with an inquiry: PDF, JPEG or PNG by its content, at most 10 MiB."""
+
+    __tablename__ = "inquiry_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiries.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+
+class Holiday(Base):
+    """A public holiday added for one year (movable feasts); fixed ones ship with the code."""
+
+    __tablename__ = "holidays"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    added_by: Mapped[str] = mapped_column(String(254))

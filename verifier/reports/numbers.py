@@ -1,4 +1,4 @@
-"""Report and letter numbers: ``{series}-{year}-{sequence:08d}``, never given twice.
+"""Report, letter and inquiry numbers: ``{series}-{year}-{sequence:08d}``, never given twice.
 
 One counter row per series and year, advanced by a single upsert
 (``INSERT … ON CONFLICT DO UPDATE … RETURNING``): on PostgreSQL the row lock
@@ -20,8 +20,9 @@ from verifier.db.models import ReportCounter
 SEQUENCE_DIGITS = 8
 
 
-def next_number(session: Session, series: str, year: int) -> str:
-    """The next number of ``series`` in ``year``, e.g. ``VR-2026-00001234``."""
+def next_number(session: Session, series: str, year: int, *, digits: int = SEQUENCE_DIGITS) -> str:
+    """The next number of ``series`` in ``year``, e.g. ``VR-2026-00001234``
+    (``INQ-2026-000123`` for inquiries, whose numbers have ``digits=6``)."""
     insert: Any = (
         postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     )
@@ -35,4 +36,4 @@ def next_number(session: Session, series: str, year: int) -> str:
         .returning(ReportCounter.last)
     )
     sequence = session.execute(statement).scalar_one()
-    return f"{series}-{year:04d}-{sequence:0{SEQUENCE_DIGITS}d}"
+    return f"{series}-{year:04d}-{sequence:0{digits}d}"

@@ -46,6 +46,13 @@ EVENT_NAMES: dict[str, Message] = {
     EventKind.API_TOKEN_CREATED: lazy_gettext("API token created"),
     EventKind.API_TOKEN_REVOKED: lazy_gettext("API token revoked"),
     EventKind.AUDIT_RUN: lazy_gettext("Audit run"),
+    EventKind.REPORT_MADE: lazy_gettext("Official report or letter made"),
+    EventKind.INQUIRY_RECEIVED: lazy_gettext("Inquiry received"),
+    EventKind.INQUIRY_TAKEN: lazy_gettext("Inquiry taken"),
+    EventKind.INQUIRY_ANSWERED: lazy_gettext("Inquiry answered"),
+    EventKind.INQUIRY_REJECTED: lazy_gettext("Inquiry rejected"),
+    EventKind.INQUIRY_MAILED: lazy_gettext("Mail sent to the requester"),
+    EventKind.HOLIDAY_ADDED: lazy_gettext("Holiday added"),
 }
 
 _LABELS: dict[str, Message] = {
