@@ -20,6 +20,9 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 DEFAULT_RATELIMIT = "60/minute;2000/day"
 DEFAULT_NUMBER_FAILURES = "10/hour"
 DEFAULT_REPORT_DAYS = 90  # an official report's validity (VERIFIER_REPORT_DAYS)
+DEFAULT_INQUIRY_WORKING_DAYS = 10  # an inquiry's answer is due (VERIFIER_INQUIRY_WORKING_DAYS)
+# New inquiries per client (VERIFIER_INQUIRY_RATELIMIT), within the public budget.
+DEFAULT_INQUIRY_RATELIMIT = "5/hour;20/day"
 
 
 ENVIRONMENTS = frozenset({"development", "test", "production"})
@@ -125,6 +128,12 @@ class Settings:
     instance_dir: Path = field(default_factory=default_instance_dir)
     operator: Operator = field(default_factory=Operator)
     report_days: int = DEFAULT_REPORT_DAYS
+    inquiry_working_days: int = DEFAULT_INQUIRY_WORKING_DAYS
+    inquiry_ratelimit: str = DEFAULT_INQUIRY_RATELIMIT
+    # Where mail to requesters goes: smtp://host:port or smtps://user:password@host:port;
+    # empty: written to the log (development).
+    smtp_url: str = ""
+    mail_from: str = "verifier@localhost"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -147,6 +156,13 @@ class Settings:
             instance_dir=instance_dir,
             operator=Operator.from_env(env),
             report_days=_days(env.get("VERIFIER_REPORT_DAYS", str(DEFAULT_REPORT_DAYS))),
+            inquiry_working_days=_days(
+                env.get("VERIFIER_INQUIRY_WORKING_DAYS", str(DEFAULT_INQUIRY_WORKING_DAYS)),
+                "inquiry_days_not_number",
+            ),
+            inquiry_ratelimit=env.get("VERIFIER_INQUIRY_RATELIMIT", DEFAULT_INQUIRY_RATELIMIT),
+            smtp_url=env.get("VERIFIER_SMTP_URL", "").strip(),
+            mail_from=env.get("VERIFIER_MAIL_FROM", "").strip() or "verifier@localhost",
         )
         settings.check()
         return settings
@@ -172,6 +188,10 @@ class Settings:
             raise ConfigurationError("privacy_url_scheme", value=repr(privacy_url))
         if not 1 <= self.report_days <= 3650:
             raise ConfigurationError("report_days_range", value=self.report_days)
+        if not 1 <= self.inquiry_working_days <= 250:
+            raise ConfigurationError("inquiry_days_range", value=self.inquiry_working_days)
+        if self.smtp_url and not self.smtp_url.startswith(("smtp://", "smtps://")):
+            raise ConfigurationError("smtp_url_scheme", value=repr(self.smtp_url))
         if self.is_production:
             if weak_secret(self.secret_key):
                 raise ConfigurationError("production_secret_key")
@@ -185,8 +205,8 @@ class Settings:
                 raise ConfigurationError("production_privacy_url")
 
 
-def _days(text: str) -> int:
+def _days(text: str, code: str = "report_days_not_number") -> int:
     try:
         return int(text.strip())
     except ValueError:
-        raise ConfigurationError("report_days_not_number", value=repr(text)) from None
+        raise ConfigurationError(code, value=repr(text)) from None

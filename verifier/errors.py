@@ -232,6 +232,11 @@ MESSAGES: dict[str, str] = {
     "base_url_scheme": N_("VERIFIER_BASE_URL must start with http:// or https://: %(value)s"),
     "report_days_range": N_("VERIFIER_REPORT_DAYS must be 1 to 3650 days: %(value)s"),
     "report_days_not_number": N_("VERIFIER_REPORT_DAYS must be a whole number of days: %(value)s"),
+    "inquiry_days_range": N_("VERIFIER_INQUIRY_WORKING_DAYS must be 1 to 250 days: %(value)s"),
+    "inquiry_days_not_number": N_(
+        "VERIFIER_INQUIRY_WORKING_DAYS must be a whole number of days: %(value)s"
+    ),
+    "smtp_url_scheme": N_("VERIFIER_SMTP_URL must start with smtp:// or smtps://: %(value)s"),
     "privacy_url_scheme": N_("VERIFIER_PRIVACY_URL must start with http:// or https://: %(value)s"),
     "production_operator": N_(
         "VERIFIER_ENV=production needs the operator's name (VERIFIER_OPERATOR_NAME_UZ, "
