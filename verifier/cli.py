@@ -30,6 +30,7 @@ from verifier.errors import (
     VerifierError,
 )
 from verifier.imports import files
+from verifier.inquiries import calendar
 from verifier.keys import lifecycle
 from verifier.printing.qr import qr_png
 from verifier.reports.check import check_report, check_report_offline
@@ -211,6 +212,41 @@ def archive_import(runtime: Runtime, file: Path, chunk_size: int, processes: int
         f"{summary.rows} rows: {summary.issued} recorded, {summary.already_issued} already "
         f"recorded ({summary.seconds:.1f} s)"
     )
+
+
+@cli.group()
+def holidays() -> None:
+    """Public holidays: an inquiry's answer is due in working days (docs/inquiries.md)."""
+
+
+@holidays.command("list")
+@click.option("--year", type=int, help="The year to list (default: this year).")
+@pass_runtime
+def holidays_list(runtime: Runtime, year: int | None) -> None:
+    """The holidays of a year: the fixed ones that ship with verifier and those added."""
+    shown = year or dt.datetime.now(dt.UTC).year
+    with runtime.database.session() as session:
+        days = calendar.holidays(session, shown)
+    for day in days:
+        origin = "fixed" if day.fixed else "added"
+        click.echo(f"{day.day.isoformat()}  {day.day.strftime('%a')}  {origin:5}  {day.name}")
+
+
+@holidays.command("add")
+@click.argument("day", metavar="DATE")
+@click.argument("name")
+@pass_runtime
+def holidays_add(runtime: Runtime, day: str, name: str) -> None:
+    """Add a movable holiday or a bridge day (DATE as YYYY-MM-DD) for every host."""
+    try:
+        date = dt.date.fromisoformat(day) if len(day) == 10 else None
+    except ValueError:
+        date = None
+    if date is None:
+        raise InvalidInput("holiday_date", value=repr(day))
+    with runtime.database.transaction() as session:
+        added = calendar.add_holiday(session, date, name, actor=_actor())
+    click.echo(f"added {added.day.isoformat()} {added.name}")
 
 
 @cli.command()

@@ -95,6 +95,10 @@ MESSAGES: dict[str, str] = {
     "scan_not_allowed": N_("the scan must be a PDF, JPEG or PNG file (by its content)"),
     "no_scan": N_("%(number)s has no scan"),
     "archive_has_no_qr": N_("%(number)s is an archive record: it has no QR code"),
+    # inquiries: the calendar
+    "holiday_date": N_("not a date YYYY-MM-DD: %(value)s"),
+    "holiday_name": N_("the holiday's name must be text of at most %(limit)s characters"),
+    "holiday_exists": N_("%(day)s is already a holiday"),
     # imports: files
     "import_rejected": N_("%(count)s invalid row(s); nothing was issued"),
     "not_an_import_file": N_("%(name)s: expected a .csv or .jsonl file"),
@@ -266,6 +270,12 @@ MESSAGES: dict[str, str] = {
         "migration left %(count)s broken reference(s), e.g. %(example)s; nothing was changed"
     ),
     "database_unavailable": N_("the registry database cannot be reached"),
+    # inquiries: mail
+    "mail_failed": N_("the mail could not be sent (%(reason)s)"),
+    "mail_header_line_break": N_("a mail's %(header)s cannot hold a line break"),
+    "smtp_url_malformed": N_(
+        "VERIFIER_SMTP_URL must be smtp://host:port or smtps://user:password@host:port"
+    ),
     # the command line
     "pdf_arguments_all": N_("use either NUMBER -o FILE or --all --institution CODE --out DIR"),
     "pdf_arguments_one": N_("give a document NUMBER and -o FILE (or --all, see --help)"),
