@@ -95,6 +95,30 @@ MESSAGES: dict[str, str] = {
     "scan_not_allowed": N_("the scan must be a PDF, JPEG or PNG file (by its content)"),
     "no_scan": N_("%(number)s has no scan"),
     "archive_has_no_qr": N_("%(number)s is an archive record: it has no QR code"),
+    # inquiries: what is asked
+    "inquiry_field_required": N_("%(name)s is required"),
+    "inquiry_field_not_text": N_("%(name)s must be text"),
+    "inquiry_field_control": N_("%(name)s contains a control character"),
+    "inquiry_field_too_long": N_("%(name)s is too long (at most %(limit)s characters)"),
+    "inquiry_unknown_field": N_("%(name)s is not a field of an inquiry"),
+    "unknown_requester_kind": N_("requester.kind must be one of %(choices)s"),
+    "unknown_country": N_("requester.country must be a country code (ISO 3166-1 alpha-2, e.g. DE)"),
+    "inquiry_email": N_("requester.email is not an e-mail address"),
+    "inquiry_consent": N_(
+        "consent must be true: you are the holder, or you hold the holder's consent to ask"
+    ),
+    "inquiry_birth_date_range": N_("document.birth_date must be a past date"),
+    "inquiry_year": N_("document.year must be a year from %(first)s to %(last)s"),
+    "inquiry_document_type": N_("document.type must be one of %(choices)s"),
+    "no_such_inquiry": N_("There is no inquiry at this address."),
+    "inquiry_closed": N_("inquiry %(number)s is already %(status)s"),
+    "inquiry_not_yours": N_("inquiry %(number)s is for another institution"),
+    "confirm_needs_record": N_(
+        "to confirm, link or create the record that the look-up of %(number)s then answers"
+    ),
+    "unknown_outcome": N_("the outcome must be one of %(choices)s"),
+    "rejection_reason_required": N_("say why the inquiry is rejected"),
+    "answer_note_too_long": N_("the note is too long (at most %(limit)s characters)"),
     # inquiries: the calendar
     "holiday_date": N_("not a date YYYY-MM-DD: %(value)s"),
     "holiday_name": N_("the holiday's name must be text of at most %(limit)s characters"),
