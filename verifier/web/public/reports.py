@@ -56,6 +56,7 @@ from verifier.web import guesses
 from verifier.web.context import current_keyring, current_runtime
 from verifier.web.errors import Refused, message_of, prefers_json, status_of
 from verifier.web.i18n import LANGUAGE_NAMES, LANGUAGES, select_language
+from verifier.web.letters import issuer
 from verifier.web.messages import (
     CHECK_NAMES,
     DOCUMENT_TYPES,
@@ -72,9 +73,6 @@ bp = Blueprint("reports", __name__)
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 PUBLIC_ACTOR = "public"  # who made a report, in the event log: nobody by name
-DEMO_ISSUER = lazy_gettext(
-    "Demonstration service (a development installation, not an official issuer)"
-)
 
 VERDICT_WORDS = {
     Status.VALID: lazy_gettext("Genuine report"),
@@ -117,15 +115,6 @@ class ReportRefused(NotFound):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), ())
-
-
-def issuer(language: str) -> str:
-    """Who issues reports, in ``language``: the configured operator, else the demonstration one."""
-    # The operator's settings (Settings.operator) arrive with the public pages'
-    # work; until an installation names one, reports say they are not official.
-    operator = getattr(current_runtime().settings, "operator", None)
-    names = getattr(operator, "name", None) or {}
-    return str(names.get(language) or names.get("uz") or DEMO_ISSUER.in_language(language))
 
 
 def _answer_for(values: dict[str, Any]) -> tuple[Outcome, Asked]:
