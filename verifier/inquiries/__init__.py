@@ -1,0 +1,1 @@
+"""Formal inquiries: requests for an official answer about a document (DESIGN.md, "Inquiries")."""
