@@ -123,6 +123,22 @@ MESSAGES: dict[str, str] = {
     "holiday_date": N_("not a date YYYY-MM-DD: %(value)s"),
     "holiday_name": N_("the holiday's name must be text of at most %(limit)s characters"),
     "holiday_exists": N_("%(day)s is already a holiday"),
+    # inquiries: attachments
+    "attachment_empty": N_("the attachment is empty"),
+    "attachment_too_large": N_("the attachment is larger than %(megabytes)s MiB"),
+    "attachment_not_allowed": N_(
+        "an attachment must be a PDF, JPEG or PNG file (by its content, not its name)"
+    ),
+    "attachment_name_mismatch": N_(
+        "the attachment's name %(name)s does not match its content (a %(kind)s file)"
+    ),
+    "attachment_unreadable": N_("the attachment is not a readable %(kind)s image"),
+    "attachment_image_too_large": N_(
+        "the image is too large: at most %(side)s pixels on a side and %(megapixels)s "
+        "million pixels"
+    ),
+    "attachment_without_pages": N_("the attached PDF has no pages"),
+    "too_many_attachments": N_("at most %(limit)s attachments may be sent"),
     # imports: files
     "import_rejected": N_("%(count)s invalid row(s); nothing was issued"),
     "not_an_import_file": N_("%(name)s: expected a .csv or .jsonl file"),

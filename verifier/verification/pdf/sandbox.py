@@ -21,6 +21,10 @@ connections, log handlers) runs twice. The child answers with a small JSON
 object (:class:`Findings`); the parent unpickles nothing. Anything the child cannot do within
 its budget is a :class:`~verifier.printing.proof.ProofError`: the caller answers
 ``invalid``.
+
+The same child runs a second inspection, :func:`vet_pdf`: reading every page
+of a PDF someone sends for staff to open later (an inquiry's attachment), so a
+file that takes gigabytes or minutes to show is refused when it arrives.
 """
 
 from __future__ import annotations
@@ -33,12 +37,13 @@ import os
 import select
 import signal
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from verifier.signing.proof import Proof, ProofError
+from verifier.verification.pdf.proof import MAX_PDF_BYTES
 
 MEMORY_BUDGET = 256 * 1024 * 1024
 CPU_SECONDS = 5
@@ -71,17 +76,29 @@ def _limit_self() -> None:
 
 
 def _inspect(data: bytes, certificates: Sequence[bytes] | None) -> dict[str, Any]:
-    """Runs in the child: plain values, never an exception."""
+    """Runs in the child: the proof and the signature verdict, as plain values."""
     from verifier.verification.pdf.integrity import signature_state
     from verifier.verification.pdf.proof import read_proof
 
+    proof = read_proof(data)
+    signed, detail = signature_state(data, certificates)
+    return {"proof": proof.to_json().decode("utf-8"), "signed": signed, "detail": detail}
+
+
+def _vet(data: bytes) -> dict[str, Any]:
+    """Runs in the child: the page count, once every page has been read."""
+    from verifier.verification.pdf.pages import count_pages
+
+    return {"pages": count_pages(data)}
+
+
+def _answer(work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Runs in the child: what ``work`` returns, or its refusal; never an exception."""
     try:
         try:
-            proof = read_proof(data)
+            return work()
         except ProofError as exc:
             return {"error": [exc.code, exc.params]}
-        signed, detail = signature_state(data, certificates)
-        return {"proof": proof.to_json().decode("utf-8"), "signed": signed, "detail": detail}
     except MemoryError:
         return {"error": ["pdf_too_much_memory", {}]}
     except RecursionError:
@@ -90,14 +107,14 @@ def _inspect(data: bytes, certificates: Sequence[bytes] | None) -> dict[str, Any
         return {"error": ["pdf_unreadable_because", {"reason": exc.__class__.__name__}]}
 
 
-def _child(write_fd: int, data: bytes, certificates: Sequence[bytes] | None) -> None:
+def _child(write_fd: int, work: Callable[[], dict[str, Any]]) -> None:
     try:
         gc.disable()  # a short life: collecting would copy the inherited heap
         _limit_self()
         # pyHanko logs a traceback for every signature it cannot validate; the
         # outcome says why, and the service's logs hold no per-upload noise.
         logging.disable(logging.CRITICAL)
-        answer = json.dumps(_inspect(data, certificates)).encode("utf-8")
+        answer = json.dumps(_answer(work)).encode("utf-8")
         view = memoryview(answer)
         while view:
             view = view[os.write(write_fd, view) :]
@@ -105,13 +122,11 @@ def _child(write_fd: int, data: bytes, certificates: Sequence[bytes] | None) -> 
         os._exit(0)
 
 
-def inspect_pdf(data: bytes, certificates: Sequence[bytes] | None) -> Findings:
-    """Read the proof and judge the signatures of ``data`` within the budget.
+def _sandboxed(work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run ``work`` in a forked child within the budget; its answer, or its refusal raised.
 
-    ``certificates`` are the DER encodings of the service's document-signing
-    certificates; None when they are not known (an offline check against a
-    JWKS file), in which case the signer is not judged. Raises
-    :class:`ProofError` for anything that is not a readable, proof-carrying PDF.
+    The answer is a JSON object; one with an ``error`` member is raised here as
+    the :class:`ProofError` it names.
     """
     warm_up()
 
@@ -122,7 +137,7 @@ def inspect_pdf(data: bytes, certificates: Sequence[bytes] | None) -> Findings:
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child's coverage is not collected
         os.close(read_fd)
-        _child(write_fd, data, certificates)
+        _child(write_fd, work)
     os.close(write_fd)
     chunks: list[bytes] = []
     received = 0
@@ -147,7 +162,36 @@ def inspect_pdf(data: bytes, certificates: Sequence[bytes] | None) -> Findings:
     if not chunks:
         # Killed by its CPU or memory limit before it could answer.
         raise ProofError("pdf_too_costly")
-    return _findings(b"".join(chunks))
+    return _message(b"".join(chunks))
+
+
+def inspect_pdf(data: bytes, certificates: Sequence[bytes] | None) -> Findings:
+    """Read the proof and judge the signatures of ``data`` within the budget.
+
+    ``certificates`` are the DER encodings of the service's document-signing
+    certificates; None when they are not known (an offline check against a
+    JWKS file), in which case the signer is not judged. Raises
+    :class:`ProofError` for anything that is not a readable, proof-carrying PDF.
+    """
+    return _findings(_sandboxed(lambda: _inspect(data, certificates)))
+
+
+def vet_pdf(data: bytes) -> int:
+    """Read every page of ``data`` within the budget; its number of pages.
+
+    Each page's content streams and the XObjects (forms, images and their
+    masks) it uses are decoded, at most 64 MiB in all
+    (:mod:`verifier.verification.pdf.pages`). Raises :class:`ProofError` for
+    anything that is not a PDF every viewer can show at little cost.
+    """
+    if len(data) > MAX_PDF_BYTES:
+        raise ProofError("pdf_too_large", megabytes=MAX_PDF_BYTES // (1024 * 1024))
+    if data.lstrip()[:5] != b"%PDF-":
+        raise ProofError("not_a_pdf")
+    pages = _sandboxed(lambda: _vet(data)).get("pages")
+    if isinstance(pages, int) and not isinstance(pages, bool) and pages >= 0:
+        return pages
+    raise ProofError("pdf_unreadable")
 
 
 _warm = False
@@ -187,7 +231,8 @@ def warm_up() -> None:
     _warm = True
 
 
-def _findings(raw: bytes) -> Findings:
+def _message(raw: bytes) -> dict[str, Any]:
+    """The child's JSON object; its ``error`` raised as the refusal it names."""
     try:
         message = json.loads(raw)
     except ValueError:
@@ -197,6 +242,10 @@ def _findings(raw: bytes) -> Findings:
     error = message.get("error")
     if isinstance(error, list) and len(error) == 2 and isinstance(error[1], dict):
         raise _child_error(error[0], error[1])
+    return message
+
+
+def _findings(message: dict[str, Any]) -> Findings:
     proof, signed, detail = message.get("proof"), message.get("signed"), message.get("detail")
     if isinstance(proof, str) and isinstance(signed, bool) and isinstance(detail, str):
         return Findings(Proof.from_json(proof.encode("utf-8")), signed, detail)
