@@ -31,10 +31,12 @@ from verifier.errors import (
 )
 from verifier.imports import files
 from verifier.inquiries import calendar
+from verifier.inquiries.service import Letters
 from verifier.keys import lifecycle
 from verifier.printing.qr import qr_png
 from verifier.reports.check import check_report, check_report_offline
 from verifier.reports.check import describe as describe_report
+from verifier.reports.service import Signatory
 from verifier.runtime import Runtime
 from verifier.signing import tokens
 from verifier.signing.keys import KeyRing
@@ -716,11 +718,30 @@ def demo_command(runtime: Runtime) -> None:
     with runtime.database.transaction() as session:
         signer = lifecycle.load_signer(session, runtime.keystore)
         loaded = demo.load(session, signer, actor=_actor())
-    if not loaded:
+        received = (
+            demo.inquire(
+                session,
+                Letters(signer, _demo_issuer, runtime.settings.report_days, _demo_signatory),
+                working_days=runtime.settings.inquiry_working_days,
+            )
+            if loaded
+            else None
+        )
+    if received is None:
         click.echo("demo data is already loaded")
         return
     click.echo(f"loaded demo data: institutions {demo.COLLEGE} and {demo.INSTITUTE}; try")
     click.echo(f"  verifier qr {demo.DUPLICATE_NUMBER}")
+    click.echo(f"a formal inquiry waits in {demo.COLLEGE}'s queue; its requester's address:")
+    click.echo(f"  {received.url(runtime.settings.base_url)}")
+
+
+def _demo_issuer(language: str) -> str:
+    return "Demonstration service (a development installation, not an official issuer)"
+
+
+def _demo_signatory(language: str) -> Signatory:
+    return Signatory(_demo_issuer(language), "Answered automatically from the registry")
 
 
 def main() -> None:

@@ -19,6 +19,9 @@ from verifier.db.models import Institution
 from verifier.documents import registry
 from verifier.documents.parse import parse_record
 from verifier.documents.record import Record
+from verifier.inquiries import service as inquiries
+from verifier.inquiries.requests import InquiryRequest
+from verifier.inquiries.service import Letters, Received
 from verifier.signing.keys import Signer
 
 COLLEGE = "TATT"
@@ -150,6 +153,23 @@ _ARCHIVE: list[dict[str, Any]] = [
 ]  # fmt: skip
 ARCHIVE_NUMBER = "KT1200457"
 
+# A formal inquiry about a diploma of 2009 that no issue book transcribed yet: it
+# waits in the college's workspace queue.
+_INQUIRY: dict[str, Any] = {
+    "requester": {
+        "kind": "ministry", "organisation": "Bundesministerium (demonstration)",
+        "country": "DE", "name": "Anna Schmidt", "email": "anna.schmidt@example.org",
+        "reference": "508-2026/117",
+    },
+    "document": {
+        "number": "KT 0900231", "surname": "Yusupova", "given_name": "Dilnoza",
+        "institution": COLLEGE, "year": 2009, "type": "diploma",
+    },
+    "purpose": "Recognition of a vocational diploma for employment as a nurse.",
+    "consent": True,
+    "language": "en",
+}  # fmt: skip
+
 REVOKED_NUMBER = "KT2400103"
 SUPERSEDED_NUMBER = "KT2400105"
 DUPLICATE_NUMBER = "KT2400905"
@@ -198,3 +218,11 @@ def load(session: Session, signer: Signer, *, actor: str) -> bool:
             raise AssertionError("; ".join(map(str, parsed)))
         archive.record(session, parsed, actor=actor)
     return True
+
+
+def inquire(session: Session, letters: Letters, *, working_days: int) -> Received:
+    """The demonstration's formal inquiry, received now (its key is known only here)."""
+    request = InquiryRequest.from_json(
+        _INQUIRY, today=dt.datetime.now(dt.UTC).date(), language="en"
+    )
+    return inquiries.receive(session, request, [], working_days=working_days, letters=letters)
