@@ -25,6 +25,7 @@ BODY_LIMITS = {
     # Workspace: a 16 MB import file plus its multipart wrapping; one document's form.
     "registrar.imports.upload": 16 * 1024 * 1024 + 64 * 1024,
     "registrar.documents.issue": 256 * 1024,
+    "registrar.archive.new": 10 * 1024 * 1024 + 256 * 1024,  # a 10 MiB scan and the form
 }
 DEFAULT_BODY_LIMIT = 16 * 1024
 

@@ -34,7 +34,7 @@ from verifier.web.context import current_runtime
 from verifier.web.i18n import LANGUAGES
 from verifier.web.limits import limiter
 from verifier.web.messages import DOCUMENT_TYPES, REVOCATION_REASONS, STATUS_WORDS
-from verifier.web.workspace import admin, documents, eventview, imports
+from verifier.web.workspace import admin, archive, documents, eventview, imports
 from verifier.web.workspace.auth import (
     actor,
     current_staff,
@@ -57,6 +57,7 @@ bp = Blueprint("registrar", __name__, url_prefix="/registrar")
 bp.register_blueprint(documents.bp)
 bp.register_blueprint(imports.bp)
 bp.register_blueprint(admin.bp)
+bp.register_blueprint(archive.bp)
 
 OPEN_ENDPOINTS = {"registrar.login"}
 
