@@ -34,7 +34,7 @@ from verifier.web.context import current_runtime
 from verifier.web.i18n import LANGUAGES
 from verifier.web.limits import limiter
 from verifier.web.messages import DOCUMENT_TYPES, REVOCATION_REASONS, STATUS_WORDS
-from verifier.web.workspace import admin, archive, documents, eventview, imports
+from verifier.web.workspace import admin, archive, documents, eventview, imports, inquiries
 from verifier.web.workspace.auth import (
     actor,
     current_staff,
@@ -58,6 +58,7 @@ bp.register_blueprint(documents.bp)
 bp.register_blueprint(imports.bp)
 bp.register_blueprint(admin.bp)
 bp.register_blueprint(archive.bp)
+bp.register_blueprint(inquiries.bp)
 
 OPEN_ENDPOINTS = {"registrar.login"}
 
@@ -121,6 +122,7 @@ def _workspace_globals() -> dict[str, Any]:
         "labels": FIELD_LABELS,
         "event_name": eventview.event_name,
         "event_details": eventview.details,
+        "open_inquiries": inquiries.open_inquiries,
     }
 
 
