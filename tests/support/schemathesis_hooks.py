@@ -9,6 +9,8 @@ schema-violating request must still be refused.
 
 - A look-up names a number and the holder's surname or birth date (one of two
   optional parameters is required).
+- An inquiry names an organisation unless an individual asks, a birth date in the
+  past and a year of issue up to this year.
 - A document to issue is a real one: names of letters, short printable texts
   (the QR budget), dates in order and in the past, the token's own
   institution, and a number not yet issued to anyone else.
@@ -86,6 +88,25 @@ def _real_document(record: Any) -> Any:
     return record
 
 
+def _real_inquiry(body: Any) -> None:
+    """What an inquiry's rules say across fields or about today: an organisation unless
+    the requester is an individual, a past birth date, a year of issue up to this year."""
+    if not isinstance(body, dict):
+        return
+    requester, document = body.get("requester"), body.get("document")
+    if (
+        isinstance(requester, dict)
+        and requester.get("kind") != "individual"
+        and not _given(requester.get("organisation"))
+    ):
+        requester["organisation"] = "Federal Ministry of Education"
+    if isinstance(document, dict):
+        if _given(document.get("birth_date")):
+            document["birth_date"] = "1990-02-03"
+        if document.get("year") not in (None, ""):
+            document["year"] = 2009
+
+
 def _with_holder(query: dict[str, Any]) -> None:
     if not _given(query.get("surname")) and not _given(query.get("birth_date")):
         query["surname"] = "Gʻulomov"
@@ -131,6 +152,8 @@ def map_case(context: Any, case: Any) -> Any:
             _with_holder(case.query)
     elif label == "POST /api/v1/reports" and isinstance(case.body, dict):
         _genuine_report_request(case.body)
+    elif label == "POST /api/v1/inquiries":
+        _real_inquiry(case.body)
     elif label == "POST /api/v1/documents":
         if isinstance(case.body, list):
             case.body = [_real_document(record) for record in case.body]

@@ -10,7 +10,7 @@ from flask import Flask
 from verifier.config import Settings
 from verifier.runtime import Runtime
 from verifier.web import context, errors, framework, guesses, health, i18n, limits, security
-from verifier.web.public import api, reports, site
+from verifier.web.public import api, inquiries, reports, site
 from verifier.web.registrar_api import views as registrar_api
 from verifier.web.workspace import views as workspace
 
@@ -40,13 +40,16 @@ def create_app(config: Settings | Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     context.keyring_provider(app)
     # The JSON APIs take no cookies, so they need no CSRF token.
-    framework.protect_forms(app, exempt=(api.bp, api.wellknown, reports.api, registrar_api.bp))
+    framework.protect_forms(
+        app, exempt=(api.bp, api.wellknown, reports.api, inquiries.api, registrar_api.bp)
+    )
 
     app.register_blueprint(health.bp)
     app.register_blueprint(site.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api.wellknown)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(inquiries.bp)
     app.register_blueprint(registrar_api.bp)
     app.register_blueprint(workspace.bp)
     return app

@@ -20,6 +20,9 @@ BODY_LIMITS = {
     "api.verify_token_route": 8 * 1024,
     "api.verify_pdf_route": 10 * 1024 * 1024,
     "public.verify_pdf_upload": 10 * 1024 * 1024,  # the same PDF from the look-up page's form
+    # An inquiry with up to three 10 MiB attachments (verifier.web.public.inquiries).
+    "inquiries.api.create": 31 * 1024 * 1024,
+    "inquiries.create_from_form": 31 * 1024 * 1024,
     "registrar_api.issue_documents": 8 * 1024 * 1024,  # 1000 transcripts with course lines
     "registrar_api.revoke_document": 8 * 1024,
     # Workspace: a 16 MB import file plus its multipart wrapping; one document's form.

@@ -113,6 +113,8 @@ def test_a_wrong_surname_answers_exactly_like_a_missing_number(client: FlaskClie
     assert _without_time(wrong_holder.json) == {
         **_without_time(missing.json),
         "number": "KT2400101",
+        # The offer of an inquiry is filled with what was asked, nothing else.
+        "inquiry_url": missing.json["inquiry_url"].replace("KT2400999", "KT2400101"),
     }
     assert len(wrong_holder.data) == len(missing.data)
 

@@ -18,12 +18,13 @@ from verifier.errors import (
 )
 from verifier.verification import answers
 from verifier.verification.outcome import Outcome, Status
-from verifier.verification.service import verify_numbers, verify_pdf, verify_token
+from verifier.verification.service import NumberQuery, verify_numbers, verify_pdf, verify_token
 from verifier.web import guesses
 from verifier.web.context import current_keyring, current_runtime
 from verifier.web.errors import error_body
 from verifier.web.messages import STATUS_EXPLANATIONS
 from verifier.web.public import openapi
+from verifier.web.public.inquiries import inquiry_url
 from verifier.web.public.lookup import MAX_BATCH, parse_query
 from verifier.web.security import set_headers
 
@@ -38,16 +39,27 @@ def _private(response: Response) -> Response:
     return response
 
 
-def outcome_json(outcome: Outcome) -> dict[str, Any]:
-    """The contract's answer plus ``message``: the status explained in the client's language."""
+def outcome_json(outcome: Outcome, query: NumberQuery | None = None) -> dict[str, Any]:
+    """The contract's answer plus ``message``: the status explained in the client's language.
+
+    A ``not_found`` answer adds ``inquiry_url``, the formal inquiry's form filled with
+    what was asked (``query``; a token's or a PDF's answer: its number alone).
+    """
     body = answers.outcome_json(outcome)
     body["message"] = str(STATUS_EXPLANATIONS[outcome.status])
+    if outcome.status is Status.NOT_FOUND:
+        birth_date = query.birth_date if query else None
+        body["inquiry_url"] = inquiry_url(
+            query.number if query else outcome.number,
+            query.surname if query else None,
+            birth_date.isoformat() if birth_date else None,
+        )
     return body
 
 
-def answer(outcome: Outcome) -> tuple[Response, int]:
+def answer(outcome: Outcome, query: NumberQuery | None = None) -> tuple[Response, int]:
     status = 503 if outcome.status is Status.ERROR else 200
-    response = jsonify(outcome_json(outcome))
+    response = jsonify(outcome_json(outcome, query))
     if status == 503:
         response.headers["Retry-After"] = "30"
     return response, status
@@ -76,7 +88,7 @@ def verify_single() -> tuple[Response, int]:
     (outcome,) = verify_numbers(current_runtime().lookups, [query])
     if outcome.status is Status.NOT_FOUND:
         guard.charge(query.number)
-    return answer(outcome)
+    return answer(outcome, query)
 
 
 @bp.post("/verify")
@@ -115,7 +127,7 @@ def verify_batch() -> tuple[Response, int]:
             continue
         outcome, shown = next(replies)
         results.append(
-            outcome_json(outcome)
+            outcome_json(outcome, item)
             if shown
             else error_body(RateLimited("rate_limited", field="number"))
         )

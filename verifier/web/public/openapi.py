@@ -20,7 +20,7 @@ from verifier.web.api_schemas import (
     PAGE_LANG,
 )
 from verifier.web.messages import ERROR_MESSAGES
-from verifier.web.public import reports_openapi
+from verifier.web.public import inquiries_openapi, reports_openapi
 from verifier.web.public.lookup import MAX_BATCH
 from verifier.web.registrar_api import openapi as registrar_openapi
 from verifier.web.security import BODY_LIMITS, MAX_URL_LENGTH
@@ -292,6 +292,14 @@ SCHEMAS: dict[str, Any] = {
                 },
             },
             "message": {"type": "string", "description": "The status explained, translated."},
+            "inquiry_url": {
+                "type": "string",
+                "description": (
+                    "Only when status is not_found: {BASE_URL}/inquiries/new?number=&surname= "
+                    "(or &birth_date=), the formal inquiry's form filled with what was asked, "
+                    "to ask for an official check (POST /api/v1/inquiries)."
+                ),
+            },
         },
     },
     "Query": {
@@ -587,9 +595,19 @@ def document() -> dict[str, Any]:
             ),
             "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
         },
-        "paths": {**PATHS, **registrar_openapi.PATHS, **reports_openapi.PATHS},
+        "paths": {
+            **PATHS,
+            **registrar_openapi.PATHS,
+            **reports_openapi.PATHS,
+            **inquiries_openapi.PATHS,
+        },
         "components": {
-            "schemas": {**SCHEMAS, **registrar_openapi.SCHEMAS, **reports_openapi.SCHEMAS},
+            "schemas": {
+                **SCHEMAS,
+                **registrar_openapi.SCHEMAS,
+                **reports_openapi.SCHEMAS,
+                **inquiries_openapi.SCHEMAS,
+            },
             "securitySchemes": registrar_openapi.SECURITY_SCHEMES,
         },
     }
