@@ -164,6 +164,9 @@ _ANSWER_AT = N_("The answer and the official letter are at:")
 _REJECTED_SUBJECT = N_("Your inquiry %(number)s has been rejected")
 _REJECTED = N_("Your inquiry %(number)s has been rejected.")
 _REASON_AT = N_("The reason is given at:")
+_USE_RECEIPT_LINK = N_(
+    "Open it with the link in the mail that confirmed its receipt: that link is the only way in."
+)
 _AUTOMATIC = N_("This message was sent automatically; please do not reply to it.")
 
 
@@ -200,9 +203,20 @@ def receipt_mail(
 
 
 def answer_mail(
-    *, to: str, number: str, status_url: str, status: str, language: str, operator_name: str
+    *,
+    to: str,
+    number: str,
+    status_url: str | None,
+    status: str,
+    language: str,
+    operator_name: str,
 ) -> Mail:
-    """The mail that says an inquiry was answered (or rejected) and where to read it."""
+    """The mail that says an inquiry was answered (or rejected) and where to read it.
+
+    ``status_url`` is the requester's address with its key, when the caller has it
+    (an answer made on receipt); staff answering later do not (only the key's hash
+    is kept): then the mail sends the requester to the receipt mail's link.
+    """
     language = _checked_language(language)
     if status == ANSWERED:
         subject, opening, where = _ANSWERED_SUBJECT, _ANSWERED, _ANSWER_AT
@@ -215,7 +229,9 @@ def answer_mail(
         subject=_words(subject, language, number=number),
         body=_body(
             _words(opening, language, number=number),
-            f"{_words(where, language)}\n{status_url}",
+            f"{_words(where, language)}\n{status_url}"
+            if status_url
+            else _words(_USE_RECEIPT_LINK, language),
             _words(_AUTOMATIC, language),
             operator_name,
         ),

@@ -29,6 +29,7 @@ BODY_LIMITS = {
     "registrar.imports.upload": 16 * 1024 * 1024 + 64 * 1024,
     "registrar.documents.issue": 256 * 1024,
     "registrar.archive.new": 10 * 1024 * 1024 + 256 * 1024,  # a 10 MiB scan and the form
+    "registrar.inquiries.answer": 64 * 1024,  # a 2,000-character note and an archive record
 }
 DEFAULT_BODY_LIMIT = 16 * 1024
 

@@ -484,7 +484,7 @@ def _mail_requester(number: str, status: str) -> None:
         mail = answer_mail(
             to=to,
             number=number,
-            status_url=f"{runtime.settings.base_url}/inquiries/{number}",
+            status_url=None,  # only the requester holds the key: the receipt mail has it
             status=status,
             language=language,
             operator_name=issuer(language),
