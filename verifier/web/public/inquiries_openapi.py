@@ -326,7 +326,10 @@ PATHS: dict[str, Any] = {
                         "application/json": {"schema": _ref("InquiryError")},
                     },
                 },
-                "414": {"description": "Address too long.", "content": {"text/html": {}}},
+                "414": {
+                    "description": "Address too long.",
+                    "content": {"text/html": {"schema": {"type": "string"}}},
+                },
                 "429": {"description": "Too many requests.", "headers": _RETRY_AFTER},
             },
         }
@@ -341,8 +344,14 @@ PATHS: dict[str, Any] = {
             ]
             + [PAGE_LANG],
             "responses": {
-                "200": {"description": "The form.", "content": {"text/html": {"schema": {}}}},
-                "414": {"description": "Address too long.", "content": {"text/html": {}}},
+                "200": {
+                    "description": "The form.",
+                    "content": {"text/html": {"schema": {"type": "string"}}},
+                },
+                "414": {
+                    "description": "Address too long.",
+                    "content": {"text/html": {"schema": {"type": "string"}}},
+                },
                 "429": {"description": "Too many requests.", "headers": _RETRY_AFTER},
             },
         }
