@@ -19,6 +19,7 @@ import datetime as dt
 import ipaddress
 import socket
 import ssl
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -61,6 +62,15 @@ class SmtpServer:
     @property
     def messages(self) -> list[EmailMessage]:
         return [one.message for one in self.received]
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[EmailMessage]:
+        """The messages once ``count`` have arrived (another process may still be sending)."""
+        deadline = time.monotonic() + timeout
+        while len(self.received) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{len(self.received)} of {count} mails arrived")
+            time.sleep(0.05)
+        return self.messages
 
 
 class _Keeper:

@@ -433,7 +433,7 @@ def _record(document: Mapping[str, Any]) -> Record:
         surname=holder["surname"],
         given_name=holder["given_name"],
         patronymic=holder["patronymic"],
-        birth_date=dt.date.fromisoformat(document["birth_date"]),
+        birth_date=_day(document.get("birth_date")),  # an archive record may lack it
         institution=document["institution"]["code"],
         program_code=document.get("program_code"),
         program_name=document.get("program_name"),
@@ -441,7 +441,8 @@ def _record(document: Mapping[str, Any]) -> Record:
         study_form=document.get("study_form"),
         start_date=_day(document.get("start_date")),
         end_date=_day(document.get("end_date")),
-        issue_date=dt.date.fromisoformat(document["issue_date"]),
+        issue_date=_day(document.get("issue_date")),
+        issue_year=document.get("issue_year"),
         honors=document.get("honors"),
         diploma_number=document.get("diploma_number"),
         course_name=document.get("course_name"),

@@ -9,7 +9,9 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import func, select
 
+from tests.support.values import old_diploma
 from tests.unit.reports.conftest import ISSUER, MakeReport, look_up
+from verifier.archive import service as archive
 from verifier.db.models import Event, Report
 from verifier.documents import registry
 from verifier.keys import lifecycle
@@ -185,3 +187,16 @@ def test_the_stored_answer_is_the_look_ups_json_answer(
     outcome = look_up(runtime, "KT2400001", "Gulomov")
     report = make_report(outcome=outcome, asked=Asked("KT2400001", "Gulomov"))
     assert report.answer == outcome_json(outcome)
+
+
+def test_a_report_of_an_archive_record_without_dates_prints_and_reads_back(
+    runtime: Runtime, institution: str, make_report: MakeReport
+) -> None:
+    with runtime.database.transaction() as session:
+        archive.record(session, old_diploma(), actor="test")
+    report = make_report("KT1200457", "Ergashev")
+    record = service.reported_record(report)
+    assert record is not None
+    assert record.birth_date is None
+    assert record.issue_year == 2012
+    assert service.pdf(report, "https://verify.example.uz").startswith(b"%PDF-")
