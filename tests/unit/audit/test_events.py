@@ -155,6 +155,12 @@ STORED_KINDS = {
     "ACCESS_REFUSED": "access_refused", "API_TOKEN_CREATED": "api_token_created",
     "API_TOKEN_REVOKED": "api_token_revoked", "AUDIT_RUN": "audit_run",
     "REPORT_MADE": "report_made",
+    "INQUIRY_RECEIVED": "inquiry_received",
+    "INQUIRY_TAKEN": "inquiry_taken",
+    "INQUIRY_ANSWERED": "inquiry_answered",
+    "INQUIRY_REJECTED": "inquiry_rejected",
+    "INQUIRY_MAILED": "inquiry_mailed",
+    "HOLIDAY_ADDED": "holiday_added",
 }  # fmt: skip
 
 
