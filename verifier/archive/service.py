@@ -63,12 +63,16 @@ def record(session: Session, document: Record, *, actor: str, scan: Scan | None 
     """Record one archive document (the workspace's form); returns its number.
 
     Refused like an import row: a number the registry holds with other
-    content is a conflict; the very same record recorded again changes nothing.
+    content is a conflict; the very same record recorded again changes nothing,
+    except that a record without a scan takes the one given.
     """
     institutions = registry.institution_ids(session)
     laid_out = rows.archived([rows.lay_out(document, rows.ARCHIVE)], institutions)
     registry.issue_rows(session, laid_out, actor=actor)
-    if scan is not None:
+    # A record recorded again keeps the scan it has; one without a scan (e.g. imported
+    # from a file) takes this one.
+    has_scan = session.scalar(select(Document.scan_id).where(Document.number == document.number))
+    if scan is not None and has_scan is None:
         stored = _store_scan(session, institutions[document.institution], scan, actor)
         session.execute(
             update(Document).where(Document.number == document.number).values(scan_id=stored.id)

@@ -187,3 +187,22 @@ def test_a_scan_is_kept_with_its_record(runtime: Runtime, archived: Callable[...
 def test_a_scan_is_judged_by_its_content(content: bytes, problem: str) -> None:
     with pytest.raises(ScanRefused, match=problem):
         Scan.of("page.pdf", content)
+
+
+def test_recording_the_same_record_again_keeps_its_scan(
+    runtime: Runtime, archived: Callable[..., str]
+) -> None:
+    first = Scan.of("page-47.png", PNG)
+    archived(scan=first)
+    archived(scan=Scan.of("other.png", PNG + b"\x01"))
+    with runtime.database.session() as session:
+        assert archive.scan_of(session, "KT1200457").filename == "page-47.png"
+
+
+def test_a_record_without_a_scan_takes_one_when_recorded_again(
+    runtime: Runtime, archived: Callable[..., str]
+) -> None:
+    archived()
+    archived(scan=Scan.of("page-47.png", PNG))
+    with runtime.database.session() as session:
+        assert archive.scan_of(session, "KT1200457").filename == "page-47.png"
