@@ -206,7 +206,7 @@ def _validate(
     errors: list[RowError] = []
     rows = already = 0
     with database.session() as session, path.open("rb") as handle:
-        screening = Screening(registry.institution_ids(session), base_url)
+        screening = Screening(registry.institution_ids(session), base_url, archive=archive)
         for chunk in workers.parse(_chunks(raw_rows(handle, kind, archive), chunk_size)):
             rows += chunk.rows
             errors.extend(chunk.problems)
@@ -230,9 +230,13 @@ class Screening:
     by file imports and by the registrar API, so both refuse alike.
     """
 
-    def __init__(self, institutions: Mapping[str, int], base_url: str) -> None:
+    def __init__(
+        self, institutions: Mapping[str, int], base_url: str, *, archive: bool = False
+    ) -> None:
         self._institutions = institutions
         self._base_url = base_url
+        # Archive records have no token and no QR code: no QR budget to keep.
+        self._qr = not archive
         self._first_row_of: dict[str, int] = {}
 
     def screen(
@@ -269,7 +273,7 @@ class Screening:
             return RowError(
                 row_number, "institution", "unknown_institution_code", {"code": record.institution}
             )
-        if overflow := qr_overflow(record, self._base_url):
+        if self._qr and (overflow := qr_overflow(record, self._base_url)):
             return RowError(row_number, "(record)", "qr_too_long", {"bytes": overflow})
         return None
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from tests.support.files import generated_rows, write_csv, write_jsonl
 from tests.support.values import BASE_URL, certificate_values, diploma_values, transcript_values
 from verifier.db.models import Document
+from verifier.documents.parse import ARCHIVE_FIELDS
 from verifier.errors import ImportRejected, VerifierError
 from verifier.imports import files
 from verifier.runtime import Runtime
@@ -161,6 +162,20 @@ def test_record_too_long_for_the_qr_code_is_rejected(
     row = diploma_values(qualification="Juda uzun malaka nomi " * 12)
     (error,) = rejected(runtime, write_csv(tmp_path / "c.csv", [row]))
     assert "too long for the QR code" in error
+
+
+def test_an_archive_record_has_no_qr_code_to_be_too_long_for(
+    runtime: Runtime, institution: str, tmp_path: Path
+) -> None:
+    row = {
+        **diploma_values(qualification="Juda uzun malaka nomi " * 12),
+        "source": "Issue book 2009-2012, p. 47, entry 12",
+    }
+    path = write_csv(tmp_path / "book.csv", [row], ARCHIVE_FIELDS)
+    summary = files.issue_file(
+        runtime.database, runtime.keystore, path, base_url=BASE_URL, actor="test", archive=True
+    )
+    assert summary.issued == 1
 
 
 def test_repeated_column_is_named(runtime: Runtime, institution: str, tmp_path: Path) -> None:
