@@ -172,6 +172,8 @@ def test_an_archive_record_has_no_qr_code_to_be_too_long_for(
         "source": "Issue book 2009-2012, p. 47, entry 12",
     }
     path = write_csv(tmp_path / "book.csv", [row], ARCHIVE_FIELDS)
+    # Checked alone (the workspace's preview) and imported.
+    assert files.validate(runtime.database, path, base_url=BASE_URL, archive=True) == (1, 0)
     summary = files.issue_file(
         runtime.database, runtime.keystore, path, base_url=BASE_URL, actor="test", archive=True
     )
