@@ -245,6 +245,20 @@ def test_not_confirmed_gives_a_letter_stating_not_found(
     )
 
 
+def test_a_control_character_in_the_signatory_is_refused_beside_the_field(
+    runtime: Runtime, registrar: Account, signed_in: SignIn
+) -> None:
+    number = receive(runtime)
+    response = answer(
+        signed_in(registrar), number, outcome="undetermined", signatory_name="Nodira\x07 Karimova"
+    )
+    assert response.status_code == 422
+    assert "Plain text only" in response.get_data(as_text=True)
+    with runtime.database.session() as session:
+        case = service.case(session, number, service.Staff("a@edu.uz", StaffRole.ADMIN, None))
+    assert case.inquiry.status == "received"
+
+
 def test_rejecting_needs_a_reason(runtime: Runtime, registrar: Account, signed_in: SignIn) -> None:
     number = receive(runtime)
     response = form_post(signed_in(registrar), f"{case_path(number)}/reject", {"reason": "  "})

@@ -394,9 +394,12 @@ def answer(number: str) -> BaseResponse | tuple[str, int]:
             refuse(403, "recording an archive record for another institution")
         create = _record(record_form, staff, problems)
     render = {"answer_form": form, "record_form": record_form}
+    try:
+        signatory = Signatory(form.signatory_name.data, form.signatory_position.data)
+    except ValueError:  # a control character: the letter prints only plain text
+        problems.setdefault("signatory_name", []).append(_("Plain text only, please."))
     if problems:
         return render_case(number, 422, problems=problems, **render)
-    signatory = Signatory(form.signatory_name.data, form.signatory_position.data)
     try:
         with current_runtime().database.transaction() as db:
             letter = service.answer(
