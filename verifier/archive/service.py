@@ -18,18 +18,13 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from verifier.archive.media import media_type_of
 from verifier.db.models import ArchiveScan, Document
 from verifier.documents import registry, rows
 from verifier.documents.record import Record
 from verifier.errors import InvalidInput, NotFound
 
 MAX_SCAN_BYTES = 10 * 1024 * 1024
-# What a scan may be, told by its first bytes, never by its name or declared type.
-_SIGNATURES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
 
 
 class ScanRefused(InvalidInput):
@@ -52,11 +47,11 @@ class Scan:
             raise ScanRefused(
                 "scan_too_large", megabytes=MAX_SCAN_BYTES // (1024 * 1024), field="scan"
             )
-        for signature, media_type in _SIGNATURES:
-            if content.startswith(signature):
-                name = "".join(c for c in filename if c.isprintable())[-200:] or "scan"
-                return cls(name, content, media_type)
-        raise ScanRefused("scan_not_allowed", field="scan")
+        media_type = media_type_of(content)
+        if media_type is None:
+            raise ScanRefused("scan_not_allowed", field="scan")
+        name = "".join(c for c in filename if c.isprintable())[-200:] or "scan"
+        return cls(name, content, media_type)
 
 
 def record(session: Session, document: Record, *, actor: str, scan: Scan | None = None) -> str:

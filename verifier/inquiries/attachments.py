@@ -17,6 +17,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from verifier.archive.media import EXTENSIONS, JPEG, PDF, PNG, media_type_of
 from verifier.errors import InvalidInput, TooLarge
 from verifier.signing.proof import ProofError
 from verifier.verification.pdf.sandbox import vet_pdf
@@ -29,19 +30,6 @@ MAX_FILENAME = 200  # the column's width (inquiry_attachments.filename)
 MAX_IMAGE_SIDE = 20_000
 MAX_IMAGE_PIXELS = 100_000_000
 
-PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
-# What an attachment is, told by its first bytes, never by its name or declared type.
-_SIGNATURES = (
-    (b"%PDF-", PDF),
-    (b"\xff\xd8\xff", JPEG),
-    (b"\x89PNG\r\n\x1a\n", PNG),
-)
-# The extensions a name may have for each kind; the first is added to a name without one.
-_EXTENSIONS = {
-    PDF: (".pdf",),
-    JPEG: (".jpg", ".jpeg", ".jpe", ".jfif"),
-    PNG: (".png",),
-}
 _KIND = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG"}
 _PILLOW_FORMAT = {JPEG: "JPEG", PNG: "PNG"}
 
@@ -70,7 +58,7 @@ class Attachment:
             raise TooLarge(
                 "attachment_too_large", megabytes=MAX_BYTES // (1024 * 1024), field=field
             )
-        media_type = _media_type(content)
+        media_type = media_type_of(content)
         if media_type is None:
             raise AttachmentRefused("attachment_not_allowed", field=field)
         name = _clean_name(filename, media_type, index)
@@ -94,13 +82,6 @@ def check_all(files: Sequence[tuple[str, bytes]]) -> tuple[Attachment, ...]:
     )
 
 
-def _media_type(content: bytes) -> str | None:
-    for signature, media_type in _SIGNATURES:
-        if content.startswith(signature):
-            return media_type
-    return None
-
-
 def _clean_name(filename: str, media_type: str, index: int) -> str:
     """The name to store and to offer on download: its last path part, printable, at
     most :data:`MAX_FILENAME` characters, with an extension that matches the content."""
@@ -108,14 +89,14 @@ def _clean_name(filename: str, media_type: str, index: int) -> str:
     base = posixpath.basename(filename.replace("\\", "/"))
     base = "".join(c for c in base if c.isprintable()).strip().strip(". ")
     stem, extension = posixpath.splitext(base)
-    if extension and extension.lower() not in _EXTENSIONS[media_type]:
+    if extension and extension.lower() not in EXTENSIONS[media_type]:
         raise AttachmentRefused(
             "attachment_name_mismatch",
             name=base[:MAX_FILENAME],
             kind=_KIND[media_type],
             field=f"attachments[{index}]",
         )
-    extension = extension or _EXTENSIONS[media_type][0]
+    extension = extension or EXTENSIONS[media_type][0]
     stem = stem or f"attachment-{index + 1}"
     return stem[: MAX_FILENAME - len(extension)] + extension
 

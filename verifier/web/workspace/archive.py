@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms import BooleanField, StringField
 
 from verifier.archive import service as archive
+from verifier.archive.media import download_name
 from verifier.documents import institutions, registry
 from verifier.documents.parse import FIELD_LABELS, parse_record
 from verifier.documents.record import Record
@@ -48,7 +49,6 @@ FORM_FIELDS = (
     "source", "checked_by",
 )  # fmt: skip
 LABELS: dict[str, Message] = {**FIELD_LABELS, "scan": SCAN_LABEL}
-MEDIA_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
 def _text(value: str | None) -> str:
@@ -175,7 +175,7 @@ def scan(number: str) -> Response:
             refuse(404, f"{canonical} has no scan")
             raise  # refuse() aborts; this line only tells the type checker so
         content, media_type = stored.content, stored.media_type
-    name = f"{canonical}-scan.{MEDIA_EXTENSIONS.get(media_type, 'bin')}"
+    name = download_name(f"{canonical}-scan", media_type)
     return send_file(
         io.BytesIO(content),
         mimetype=media_type,

@@ -38,6 +38,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from verifier.archive.media import download_name
 from verifier.documents import institutions, registry
 from verifier.documents.numbers import normalise_number
 from verifier.documents.parse import parse_record
@@ -106,7 +107,6 @@ RECORD_FIELDS = (
 )  # fmt: skip
 ANSWER_FIELDS = ("outcome", "note", "signatory_name", "signatory_position", "link")
 SETTLE_LINK, SETTLE_CREATE = "link", "create"
-MEDIA_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 # A download is never run as a page of this site, whatever it holds.
 DOWNLOAD_POLICY = "default-src 'none'; sandbox"
 REQUIRED = lazy_gettext("This field is required.")
@@ -339,8 +339,8 @@ def attachment(number: str, index: int) -> Response:
             raise
         content, media_type, filename = stored.content, stored.media_type, stored.filename
     stem = secure_filename(filename.rsplit(".", 1)[0])[:80]
-    extension = MEDIA_EXTENSIONS.get(media_type, "bin")  # by content, never by the given name
-    name = f"{number}-{index}{'-' + stem if stem else ''}.{extension}"
+    # The extension of what it is by content, never of the name it was sent with.
+    name = download_name(f"{number}-{index}{'-' + stem if stem else ''}", media_type)
     response = Response(content, mimetype=media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
