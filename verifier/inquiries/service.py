@@ -314,9 +314,13 @@ def _view(session: Session, inquiry: Inquiry) -> CaseView:
     return CaseView(inquiry, tuple(trail.history(session, inquiry.number)), letter)
 
 
+def _find(session: Session, number: str) -> Inquiry | None:
+    return session.scalars(select(Inquiry).where(Inquiry.number == number)).first()
+
+
 def for_requester(session: Session, number: str, key: str | None) -> CaseView:
     """The case behind a status address; a wrong or missing key is a missing case."""
-    inquiry = session.scalars(select(Inquiry).where(Inquiry.number == number)).first()
+    inquiry = _find(session, number)
     # Compared even when the case is missing, so both cost the same.
     stored = inquiry.key_hash if inquiry is not None else _digest("")
     matches = hmac.compare_digest(stored, _digest(key or "\u2063"))
@@ -329,7 +333,7 @@ def for_requester(session: Session, number: str, key: str | None) -> CaseView:
 
 
 def _case(session: Session, number: str, staff: Staff, *, handle: bool) -> Inquiry:
-    inquiry = session.scalars(select(Inquiry).where(Inquiry.number == number)).first()
+    inquiry = _find(session, number)
     if inquiry is None or not staff.may_see(inquiry):
         raise NotFound("no_such_inquiry")  # another institution's case is not shown at all
     if handle and not staff.may_handle(inquiry):
@@ -500,7 +504,7 @@ def mailed(session: Session, number: str, what: str) -> None:
 
 
 def find_for_mail(session: Session, number: str) -> Inquiry:
-    inquiry = session.scalars(select(Inquiry).where(Inquiry.number == number)).first()
+    inquiry = _find(session, number)
     if inquiry is None:
         raise NotFound("no_such_inquiry")
     return inquiry

@@ -151,3 +151,12 @@ OFFLINE_TEXTS: dict[str, Message] = {
         "Ask the registry for the status now."
     ),
 }
+
+# Who asks a formal inquiry (verifier.inquiries.requests.REQUESTER_KINDS), on the
+# public form and in the workspace alike.
+REQUESTER_KINDS: dict[str, Message] = {
+    "ministry": lazy_gettext("Ministry"),
+    "agency": lazy_gettext("Government agency"),
+    "employer": lazy_gettext("Employer"),
+    "individual": lazy_gettext("Individual (the holder)"),
+}

@@ -261,31 +261,40 @@ def test_row_problems_name_fields_by_their_label_in_the_workspace_language(
     assert "Programme code: must be letters, digits, dots or dashes (at most 32)" in english
 
 
-def test_row_problems_stored_before_codes_are_shown_as_recorded(
-    signed_in: SignIn, registrar: Account, runtime: Runtime, tmp_path: Path
-) -> None:
+def russian_page_of_stored_problems(
+    client: FlaskClient, runtime: Runtime, tmp_path: Path, stored: str
+) -> str:
+    """A rejected import's page in Russian, its row problems stored as ``stored`` (JSON),
+    as an earlier version of the service stored them."""
     rows = list(generated_rows(2))
     rows[1]["birth_date"] = "2003-02-30"
-    client = signed_in(registrar)
     job_id = job_id_of(upload(client, write_csv(tmp_path / "class.csv", rows)))
     with runtime.database.transaction() as session:
         job = session.get(ImportJob, job_id)
         assert job is not None
-        job.errors = '[[3, "birth_date", "2003-02-30 is not a real date"]]'
-    page = client.get(f"/registrar/imports/{job_id}?lang=ru").get_data(as_text=True)
+        job.errors = stored
+    return client.get(f"/registrar/imports/{job_id}?lang=ru").get_data(as_text=True)
+
+
+def test_row_problems_stored_before_codes_are_shown_as_recorded(
+    signed_in: SignIn, registrar: Account, runtime: Runtime, tmp_path: Path
+) -> None:
+    page = russian_page_of_stored_problems(
+        signed_in(registrar),
+        runtime,
+        tmp_path,
+        '[[3, "birth_date", "2003-02-30 is not a real date"]]',
+    )
     assert "<td>Дата рождения</td><td>2003-02-30 is not a real date</td>" in page
 
 
 def test_a_row_problem_stored_under_a_code_no_longer_known_is_shown_as_recorded(
     signed_in: SignIn, registrar: Account, runtime: Runtime, tmp_path: Path
 ) -> None:
-    rows = list(generated_rows(2))
-    rows[1]["birth_date"] = "2003-02-30"
-    client = signed_in(registrar)
-    job_id = job_id_of(upload(client, write_csv(tmp_path / "class.csv", rows)))
-    with runtime.database.transaction() as session:
-        job = session.get(ImportJob, job_id)
-        assert job is not None
-        job.errors = '[[3, "birth_date", "an old sentence", "retired_code", {}]]'
-    page = client.get(f"/registrar/imports/{job_id}?lang=ru").get_data(as_text=True)
+    page = russian_page_of_stored_problems(
+        signed_in(registrar),
+        runtime,
+        tmp_path,
+        '[[3, "birth_date", "an old sentence", "retired_code", {}]]',
+    )
     assert "<td>Дата рождения</td><td>an old sentence</td>" in page

@@ -81,6 +81,7 @@ from verifier.web.i18n import LANGUAGE_NAMES, LANGUAGES, select_language
 from verifier.web.letters import issuer, letters
 from verifier.web.limits import limiter
 from verifier.web.messages import DOCUMENT_TYPES
+from verifier.web.messages import REQUESTER_KINDS as REQUESTER_KIND_WORDS
 from verifier.web.security import set_headers
 
 bp = Blueprint("inquiries", __name__)
@@ -108,12 +109,6 @@ STEP_WORDS = {
     "inquiry_answered": lazy_gettext("Answered with an official letter"),
     "inquiry_rejected": lazy_gettext("Rejected"),
     "inquiry_mailed": lazy_gettext("An e-mail was sent to you"),
-}
-KIND_WORDS = {
-    "ministry": lazy_gettext("Ministry"),
-    "agency": lazy_gettext("Government agency"),
-    "employer": lazy_gettext("Employer"),
-    "individual": lazy_gettext("Individual (the holder)"),
 }
 CONSENT_TEXT = lazy_gettext(
     "I am the holder of this document, or I hold the holder's consent to ask about it. "
@@ -395,7 +390,7 @@ def _form_page(
         form=form,
         errors=errors or {},
         countries=country_choices(language),
-        kinds=[(kind, KIND_WORDS[kind]) for kind in REQUESTER_KINDS],
+        kinds=[(kind, REQUESTER_KIND_WORDS[kind]) for kind in REQUESTER_KINDS],
         types=[(kind.value, DOCUMENT_TYPES[kind.value]) for kind in DocumentType],
         languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
         limits=LIMITS,

@@ -62,6 +62,7 @@ from verifier.web.errors import message_of, status_of
 from verifier.web.i18n import gettext as _
 from verifier.web.i18n import select_language
 from verifier.web.letters import issuer, letters
+from verifier.web.messages import REQUESTER_KINDS
 from verifier.web.workspace.archive import ArchiveRecordForm
 from verifier.web.workspace.auth import Staff, current_staff, refuse, require_staff, roles
 from verifier.web.workspace.forms import requested_page
@@ -92,12 +93,6 @@ OUTCOME_WORDS: dict[str, Message] = {
     service.CONFIRMED: lazy_gettext("Confirmed"),
     service.NOT_CONFIRMED: lazy_gettext("Not confirmed"),
     service.UNDETERMINED: lazy_gettext("Cannot be determined"),
-}
-REQUESTER_KINDS: dict[str, Message] = {
-    "ministry": lazy_gettext("Ministry"),
-    "agency": lazy_gettext("Agency"),
-    "employer": lazy_gettext("Employer"),
-    "individual": lazy_gettext("Individual"),
 }
 # The answer form's record fields: what an issue-book entry usually notes. The rest of
 # an archive record's fields stay empty ("not recorded"); the full page records them.
